@@ -1,0 +1,5 @@
+"""Allow ``python -m ctviewer``."""
+
+from ctviewer.cli import main
+
+raise SystemExit(main())

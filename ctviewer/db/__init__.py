@@ -1,0 +1,1 @@
+"""The database layer: SQLAlchemy 2.0 over SQLite, the archive's source of truth."""

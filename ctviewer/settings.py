@@ -1,0 +1,28 @@
+"""User-tunable limits, as one typed dataclass passed explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile or huge inputs from harming the archive or the machine."""
+
+    max_file_bytes: int = 200 * MB
+    max_text_chars: int = 50 * MB
+    pdf_timeout_s: float = 60.0
+    pdf_memory_bytes: int = 1024 * MB
+    zip_max_entry_bytes: int = 256 * MB
+    zip_max_total_bytes: int = 1024 * MB
+    zip_max_entries: int = 10_000
+    zip_max_ratio: float = 100.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    limits: Limits = Limits()
+    index_batch: int = 200
+    writer_memory_mb: int = 128

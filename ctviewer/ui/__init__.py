@@ -1,0 +1,1 @@
+"""Qt widgets, models and the background task runner (the desktop app)."""
