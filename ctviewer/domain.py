@@ -167,6 +167,7 @@ class Problem:
 class CheckReport:
     problems: tuple[Problem, ...] = ()
     repaired: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

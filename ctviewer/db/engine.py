@@ -23,10 +23,7 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on ``path`` with WAL, foreign keys, busy timeout and explicit BEGIN."""
-    if read_only:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
-    else:
-        url = f"sqlite:///{path}"
+    url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

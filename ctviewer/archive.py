@@ -1,0 +1,140 @@
+"""An archive folder: opening, creating and migrating it, and its writer lock.
+
+    archive/
+      ctviewer.sqlite3   source of truth
+      index/             Whoosh index, rebuildable from the database
+      originals/         content-addressed copies of imported files
+      backups/           online backups (taken before every migration)
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ctviewer.db import meta
+from ctviewer.db.backup import backup_database, backup_name
+from ctviewer.db.engine import Database
+from ctviewer.db.migrations import current_version, migrate, schema_version
+from ctviewer.errors import ArchiveError, ArchiveTooNewError
+from ctviewer.lock import WriterLock
+from ctviewer.originals import OriginalStore
+from ctviewer.paths import ArchivePaths
+
+
+class Archive:
+    """An opened archive folder. Use :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, paths: ArchivePaths, db: Database, *, read_only: bool) -> None:
+        self.paths = paths
+        self.db = db
+        self.read_only = read_only
+        self.originals = OriginalStore(paths)
+        self._lock = WriterLock(paths.lock) if not read_only else None
+
+    @classmethod
+    def open(cls, root: Path, *, create: bool = True, read_only: bool = False) -> Archive:
+        paths = ArchivePaths(root)
+        if not paths.root.exists():
+            if not create or read_only:
+                raise ArchiveError(f"No archive at {paths.root}.")
+            try:
+                paths.root.mkdir(parents=True)
+            except OSError as exc:
+                raise ArchiveError(f"Cannot create the archive folder {paths.root}: {exc.strerror}.") from exc
+        elif not paths.root.is_dir():
+            raise ArchiveError(f"{paths.root} is not a folder.")
+        if not paths.db.exists() and any(paths.root.iterdir()) and not (paths.index.exists()):
+            # Refuse to turn an arbitrary non-empty folder into an archive.
+            raise ArchiveError(f"{paths.root} is not a ctviewer archive (it has other files and no database).")
+        if not read_only and not os.access(paths.root, os.W_OK):
+            read_only = True
+        if read_only and not paths.db.exists():
+            raise ArchiveError(f"No archive database in {paths.root}.")
+        if not read_only:
+            paths.originals.mkdir(exist_ok=True)
+            _migrate(paths)
+        else:
+            _check_version_readonly(paths)
+        return cls(paths, Database(paths.db, read_only=read_only), read_only=read_only)
+
+    # -- writer lane -------------------------------------------------------------------
+    @contextmanager
+    def writing(self, timeout: float = 2.0) -> Iterator[None]:
+        """Hold the archive's single-writer lock for the duration of a write operation."""
+        if self._lock is None:
+            raise ArchiveError("This archive is open read-only; changes are disabled.")
+        if self._lock.held:
+            yield
+            return
+        self._lock.acquire(timeout)
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    # -- index-dirty mark -------------------------------------------------------------
+    def set_index_dirty(self, dirty: bool) -> None:
+        with self.db.write() as session:
+            if dirty:
+                meta.put(session, meta.INDEX_DIRTY, "1")
+            else:
+                meta.remove(session, meta.INDEX_DIRTY)
+
+    def index_dirty(self) -> bool:
+        with self.db.read() as session:
+            return meta.get(session, meta.INDEX_DIRTY) == "1"
+
+    def backup(self, reason: str = "manual") -> Path:
+        return backup_database(self.paths.db, self.paths.root / "backups" / backup_name(reason))
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+        self.db.dispose()
+
+
+def _migrate(paths: ArchivePaths) -> None:
+    conn = sqlite3.connect(paths.db, isolation_level=None, timeout=15)
+    try:
+        conn.execute("PRAGMA busy_timeout=15000")
+        try:
+            version = current_version(conn)
+            if version < schema_version():
+                conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"The archive database {paths.db} cannot be read: {exc}.") from exc
+
+        def before(old: int, _new: int) -> None:
+            if old > 0:
+                backup_database(paths.db, paths.root / "backups" / backup_name(f"pre-migration-v{old}"))
+
+        try:
+            migrate(conn, before_step=before)
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(
+                f"Upgrading the archive's database failed ({exc}); the archive is unchanged "
+                "and a backup was kept in its backups/ folder."
+            ) from exc
+    finally:
+        conn.close()
+
+
+def _check_version_readonly(paths: ArchivePaths) -> None:
+    conn = sqlite3.connect(f"file:{paths.db}?mode=ro", uri=True)
+    try:
+        version = current_version(conn)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"The archive database {paths.db} cannot be read: {exc}.") from exc
+    finally:
+        conn.close()
+    if version > schema_version():
+        raise ArchiveTooNewError(
+            f"This archive was written by a newer ctviewer (schema {version}; this program knows "
+            f"up to {schema_version()}). Update ctviewer to open it."
+        )
+    if version < schema_version():
+        raise ArchiveError("This read-only archive needs an upgrade that cannot be written here.")

@@ -1,0 +1,104 @@
+"""``ctviewer check``: is the archive healthy, and can what is wrong be repaired?
+
+Checked: SQLite integrity and foreign keys, every document's original present, and the
+index agreeing with the database (dirty mark, damage, id sets). ``repair`` fixes what it
+safely can: the index (reconcile or rebuild) and originals left unreferenced by an
+interrupted import. Nothing that only the database holds is ever deleted here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, text
+
+from ctviewer.db.models import Document
+from ctviewer.domain import CheckReport, Problem
+from ctviewer.errors import ArchiveBusyError
+from ctviewer.search import IndexDamaged
+
+if TYPE_CHECKING:
+    from ctviewer.library import Library
+
+
+def _database_problems(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    with library.archive.db.read() as session:
+        integrity = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
+        if integrity != ["ok"]:
+            problems.append(Problem("db-integrity", "database integrity check failed: " + "; ".join(integrity[:5])))
+        fk = session.execute(text("PRAGMA foreign_key_check")).all()
+        if fk:
+            problems.append(Problem("db-foreign-keys", f"{len(fk)} rows break foreign keys"))
+    return problems
+
+
+def _original_problems(library: Library) -> tuple[list[Problem], list[Path]]:
+    store = library.archive.originals
+    with library.archive.db.read() as session:
+        rows = session.execute(select(Document.id, Document.sha256, Document.source_path)).all()
+    expected: set[Path] = set()
+    missing: list[int] = []
+    for doc_id, sha256, source_path in rows:
+        path = store.path_for(sha256, Path(source_path).suffix)
+        expected.add(path)
+        if not path.is_file():
+            missing.append(doc_id)
+    problems = []
+    if missing:
+        shown = ", ".join(str(i) for i in missing[:10])
+        problems.append(Problem("originals-missing", f"{len(missing)} documents have no original file (ids {shown})"))
+    unreferenced = [p for p in store.all_files() if p not in expected and not p.name.startswith(".tmp-")]
+    unreferenced += [p for p in store.all_files() if p.name.startswith(".tmp-")]
+    return problems, unreferenced
+
+
+def _index_problems(library: Library) -> list[Problem]:
+    sync = library.index
+    try:
+        problem = sync.problem()
+        if problem is None:
+            with library.archive.db.read() as session:
+                stored = set(session.scalars(select(Document.id)))
+            if sync.index.ids() != stored:
+                problem = "index-ids-mismatch"
+    except IndexDamaged:
+        problem = "index-damaged"
+    messages = {
+        "index-dirty": "the search index was not finished after the last write (interrupted?)",
+        "index-damaged": "the search index cannot be opened (damaged or missing files)",
+        "index-count-mismatch": "the search index and the database hold different numbers of documents",
+        "index-ids-mismatch": "the search index and the database hold different documents",
+    }
+    return [Problem(problem, messages[problem], repairable=True)] if problem else []
+
+
+def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
+    problems = _database_problems(library)
+    original_problems, unreferenced = _original_problems(library)
+    problems += original_problems
+    index_problems = _index_problems(library)
+    notes = []
+    if unreferenced:
+        notes.append(f"{len(unreferenced)} original files are not referenced by any document "
+                     "(left by an interrupted import; --repair removes them)")
+    repaired: list[str] = []
+    if repair and (index_problems or unreferenced) and not library.archive.read_only:
+        try:
+            with library.archive.writing():
+                if index_problems:
+                    if index_problems[0].code == "index-damaged":
+                        library.index.rebuild()
+                    else:
+                        library.index.reconcile()
+                    repaired.append(f"search index repaired ({index_problems[0].code})")
+                    index_problems = _index_problems(library)
+                for path in unreferenced:
+                    path.unlink(missing_ok=True)
+                if unreferenced:
+                    repaired.append(f"removed {len(unreferenced)} unreferenced original files")
+                    notes = []
+        except ArchiveBusyError as exc:
+            notes.append(f"not repaired: {exc}")
+    return CheckReport(problems=tuple(problems + index_problems), repaired=tuple(repaired), notes=tuple(notes))

@@ -1,0 +1,180 @@
+"""Queries and writes for documents. Sessions in, frozen records out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Literal, Protocol
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from ctviewer.db.models import Document, DocumentText
+from ctviewer.domain import DocumentRecord, DocumentSummary, ExtractedText, IndexEntry, PageSpan
+
+SortKey = Literal["id", "title", "date", "imported_at"]
+
+EntityFields = dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+
+
+class FieldsProvider(Protocol):
+    """People, organisations, places and tags per document id, for the search index."""
+
+    def __call__(self, session: Session, ids: Sequence[int], /) -> EntityFields: ...
+
+
+def _summary(doc: Document) -> DocumentSummary:
+    return DocumentSummary(
+        id=doc.id,
+        title=doc.title,
+        date=doc.date,
+        source_path=doc.source_path,
+        sha256=doc.sha256,
+        pages=doc.pages,
+        language=doc.language,
+        file_type=doc.file_type,
+        size_bytes=doc.size_bytes,
+        imported_at=doc.imported_at,
+        place=doc.place,
+        warnings=tuple(json.loads(doc.warnings or "[]")),
+    )
+
+
+def find_by_sha256(session: Session, sha256: str) -> int | None:
+    return session.scalar(select(Document.id).where(Document.sha256 == sha256))
+
+
+def insert_document(
+    session: Session,
+    extracted: ExtractedText,
+    *,
+    sha256: str,
+    size_bytes: int,
+    source_path: str,
+    original_name: str,
+    imported_at: str,
+    title: str,
+) -> int:
+    """Add a document and its text; returns the new id (flushes, does not commit)."""
+    doc = Document(
+        sha256=sha256,
+        title=title,
+        date=extracted.date,
+        place=extracted.place,
+        language=extracted.language,
+        pages=extracted.pages,
+        file_type=extracted.file_type,
+        encoding=extracted.encoding,
+        size_bytes=size_bytes,
+        source_path=source_path,
+        original_name=original_name,
+        imported_at=imported_at,
+        truncated=int(extracted.truncated),
+        warnings=json.dumps(list(extracted.warnings)),
+        extra=json.dumps(dict(extracted.extra)),
+        extraction_state="pending",
+    )
+    session.add(doc)
+    session.flush()
+    session.add(
+        DocumentText(
+            document_id=doc.id,
+            text=extracted.text,
+            raw_text=extracted.raw_text,
+            page_spans=json.dumps([[s.page, s.start, s.end] for s in extracted.page_spans]),
+        )
+    )
+    return doc.id
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count(Document.id))) or 0
+
+
+def all_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(Document.id)))
+
+
+def list_summaries(
+    session: Session, *, offset: int = 0, limit: int | None = None, sort: SortKey = "id", descending: bool = False
+) -> list[DocumentSummary]:
+    column = getattr(Document, sort)
+    order = column.desc() if descending else column.asc()
+    stmt = select(Document).order_by(order, Document.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [_summary(d) for d in session.scalars(stmt)]
+
+
+def get_record(session: Session, doc_id: int) -> DocumentRecord | None:
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        return None
+    text = session.get(DocumentText, doc_id)
+    spans = json.loads(text.page_spans) if text else []
+    return DocumentRecord(
+        summary=_summary(doc),
+        text=text.text if text else "",
+        raw_text=text.raw_text if text else "",
+        page_spans=tuple(PageSpan(page=p, start=s, end=e) for p, s, e in spans),
+        encoding=doc.encoding,
+        truncated=bool(doc.truncated),
+        extra=tuple(sorted(json.loads(doc.extra or "{}").items())),
+    )
+
+
+def texts_for(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str | None, str]]:
+    """{id: (title, date, clean text)} for the ids that exist (used for search snippets)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Document.id, Document.title, Document.date, DocumentText.text)
+        .join(DocumentText, DocumentText.document_id == Document.id)
+        .where(Document.id.in_(list(ids)))
+    )
+    return {r.id: (r.title, r.date, r.text) for r in rows}
+
+
+def index_entries(
+    session: Session,
+    ids: Sequence[int] | None = None,
+    *,
+    fields: FieldsProvider | None = None,
+    batch: int = 200,
+) -> Iterator[IndexEntry]:
+    """Stream what the search index needs, batch by batch, from the database.
+
+    ``fields`` fills people/organisations/places/tags (the entity and annotation layers
+    provide it), so this module stays unaware of how those are stored.
+    """
+    id_list = sorted(all_ids(session) if ids is None else ids)
+    for start in range(0, len(id_list), batch):
+        chunk = id_list[start : start + batch]
+        rows = session.execute(
+            select(Document.id, Document.title, Document.date, Document.file_type, Document.language,
+                   DocumentText.text)
+            .join(DocumentText, DocumentText.document_id == Document.id)
+            .where(Document.id.in_(chunk))
+            .order_by(Document.id)
+        ).all()
+        extra = fields(session, chunk) if fields is not None else {}
+        for r in rows:
+            people, orgs, places, tags = extra.get(r.id, ((), (), (), ()))
+            yield IndexEntry(
+                id=r.id, title=r.title, body=r.text, date=r.date, file_type=r.file_type,
+                language=r.language, people=people, organisations=orgs, places=places, tags=tags,
+            )
+
+
+def delete_documents(session: Session, ids: Sequence[int]) -> int:
+    result = session.execute(delete(Document).where(Document.id.in_(list(ids))))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def set_extraction_state(session: Session, ids: Sequence[int], state: str) -> None:
+    session.execute(update(Document).where(Document.id.in_(list(ids))).values(extraction_state=state))
+
+
+def pending_extraction(session: Session) -> list[int]:
+    return list(session.scalars(select(Document.id).where(Document.extraction_state == "pending")
+                                .order_by(Document.id)))

@@ -1,0 +1,117 @@
+"""Keeping the Whoosh index in step with the database.
+
+The database commits first; the index follows. Before any index write the ``index_dirty``
+mark is committed to the database, and it is cleared only after the index commit. On open,
+a dirty mark, an index that will not open, or a document-count mismatch triggers repair:
+reconcile the id sets (index what is missing, purge what the database no longer has), or
+rebuild from scratch when the index is damaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from ctviewer.archive import Archive
+from ctviewer.db import documents
+from ctviewer.db.documents import FieldsProvider
+from ctviewer.search import IndexDamaged, SearchIndex
+
+Progress = Callable[[int, int | None, str], None]
+Cancelled = Callable[[], bool]
+
+
+class IndexSync:
+    def __init__(self, archive: Archive, *, fields: FieldsProvider | None = None, writer_memory_mb: int = 128):
+        self.archive = archive
+        self.fields = fields
+        self._writer_memory_mb = writer_memory_mb
+        self._index: SearchIndex | None = None
+
+    # -- opening --------------------------------------------------------------------------
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = SearchIndex.open(self.archive.paths.index, writer_memory_mb=self._writer_memory_mb)
+        return self._index
+
+    def problem(self) -> str | None:
+        """Why the index needs repair, or None when it agrees with the database."""
+        if self.archive.index_dirty():
+            return "index-dirty"
+        try:
+            indexed = self.index.doc_count()
+        except IndexDamaged:
+            return "index-damaged"
+        with self.archive.db.read() as session:
+            stored = documents.count(session)
+        if indexed != stored:
+            return "index-count-mismatch"
+        return None
+
+    def repair(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> str | None:
+        """Repair the index if needed (caller holds the writer lock); returns what was wrong."""
+        problem = self.problem()
+        if problem is None:
+            return None
+        if problem == "index-damaged":
+            self.rebuild(progress, cancelled)
+        else:
+            self.reconcile(progress)
+        return problem
+
+    # -- writing --------------------------------------------------------------------------
+    @contextmanager
+    def dirty(self) -> Iterator[None]:
+        """Mark the index dirty for the duration of index writes; cleared only on success."""
+        self.archive.set_index_dirty(True)
+        yield
+        self.archive.set_index_dirty(False)
+
+    def add(self, ids: Sequence[int]) -> None:
+        """Index (or re-index) these documents from the database."""
+        if not ids:
+            return
+        with self.archive.db.read() as session:
+            entries = list(documents.index_entries(session, ids, fields=self.fields))
+        self.index.add(entries)
+
+    def remove(self, ids: Sequence[int]) -> None:
+        if ids:
+            self.index.delete(ids)
+
+    def reconcile(self, progress: Progress | None = None) -> tuple[int, int]:
+        """Index what the database has and the index lacks; purge the reverse. (added, removed)"""
+        with self.dirty():
+            with self.archive.db.read() as session:
+                stored = documents.all_ids(session)
+            indexed = self.index.ids()
+            missing = sorted(stored - indexed)
+            extra = sorted(indexed - stored)
+            self.remove(extra)
+            step = 200
+            for start in range(0, len(missing), step):
+                self.add(missing[start : start + step])
+                if progress:
+                    progress(min(start + step, len(missing)), len(missing), "re-indexing missing documents")
+        return len(missing), len(extra)
+
+    def rebuild(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
+        """Build a fresh index from the database (atomically swapped in). Returns documents indexed."""
+        with self.dirty():
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+            with self.archive.db.read() as session:
+                total = documents.count(session)
+                entries = documents.index_entries(session, fields=self.fields)
+                SearchIndex.build(
+                    self.archive.paths.index, entries, total=total, progress=progress, cancelled=cancelled,
+                    writer_memory_mb=self._writer_memory_mb,
+                )
+        return total
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
