@@ -1,0 +1,313 @@
+"""The Whoosh index of one archive: open, add, delete, rebuild, search.
+
+This is the only module (with its siblings in ``ctviewer.search``) that touches Whoosh, so
+the engine can be swapped. Callers pass plain :class:`IndexEntry` records in and get plain
+:class:`SearchResult` records out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from ctviewer.domain import IndexEntry, SearchHit, SearchResult
+from ctviewer.errors import KnownError
+from ctviewer.search import query as queries
+from ctviewer.search.schema import FACET_FIELDS, FACET_SEPARATOR, build_schema
+from ctviewer.search.snippets import Snippeter, opening
+
+# Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+MARKER = "ctviewer-index.json"
+FACET_LIMIT = 25
+MAX_LIMIT = 10_000
+
+Texts = Callable[[Sequence[int]], dict[int, tuple[str, str | None, str]]]
+Progress = Callable[[int, int | None, str], None]
+Cancelled = Callable[[], bool]
+
+
+class IndexDamaged(KnownError):
+    """The index folder exists but cannot be used; rebuild it from the database."""
+
+
+class BuildCancelled(KnownError):
+    """A rebuild was cancelled; the previous index (if any) is untouched."""
+
+
+class SearchIndex:
+    """One open Whoosh index. Not thread-safe: use one instance per thread."""
+
+    def __init__(self, path: Path, ix: whoosh_index.Index, writer_memory_mb: int) -> None:
+        self.path = path
+        self._ix = ix
+        self._writer_memory_mb = writer_memory_mb
+        self._searcher: Searcher | None = None
+        self._parser = queries.make_parser(ix.schema)
+        self._snippeter = Snippeter(ix.schema["body"].analyzer)
+
+    # -- opening and building ---------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, writer_memory_mb: int = 128, create: bool = True) -> SearchIndex:
+        """Open the index at ``path``; create an empty one where none exists yet.
+
+        Raises :class:`IndexDamaged` when files are there but do not form a usable index
+        of this program's schema version.
+        """
+        path = Path(path)
+        if not path.exists() or not any(path.iterdir()):
+            if not create:
+                raise IndexDamaged(f"no search index at {path}")
+            path.mkdir(parents=True, exist_ok=True)
+            ix = _create(path)
+            return cls(path, ix, writer_memory_mb)
+        if _marker_version(path) != SCHEMA_VERSION:
+            raise IndexDamaged("the search index was made by another version of ctviewer")
+        try:
+            ix = whoosh_index.open_dir(str(path))
+            with ix.reader() as reader:  # touches the TOC and every segment's files
+                reader.doc_count()
+        except Exception as exc:  # any failure to open means the files are unusable
+            raise IndexDamaged(f"the search index cannot be opened ({type(exc).__name__})") from exc
+        return cls(path, ix, writer_memory_mb)
+
+    @classmethod
+    def build(
+        cls,
+        path: Path,
+        entries: Iterable[IndexEntry],
+        *,
+        total: int | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+        writer_memory_mb: int = 128,
+    ) -> int:
+        """Build a complete index beside ``path`` and swap it in; the old one stays until then."""
+        path = Path(path)
+        parent = path.parent
+        for stale in parent.glob(path.name + ".new-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in parent.glob(path.name + ".old-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        fresh = parent / f"{path.name}.new-{os.getpid()}"
+        fresh.mkdir(parents=True)
+        count = 0
+        try:
+            ix = _create(fresh)
+            writer = ix.writer(limitmb=writer_memory_mb)
+            try:
+                for entry in entries:
+                    if cancelled is not None and cancelled():
+                        raise BuildCancelled("rebuilding the search index was cancelled")
+                    writer.add_document(**_fields(entry))
+                    count += 1
+                    if progress is not None and count % 100 == 0:
+                        progress(count, total, "indexing")
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            ix.close()
+            if path.exists():
+                old = parent / f"{path.name}.old-{os.getpid()}"
+                path.rename(old)
+                fresh.rename(path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                fresh.rename(path)
+        finally:
+            if fresh.exists():
+                shutil.rmtree(fresh, ignore_errors=True)
+        if progress is not None:
+            progress(count, total, "indexing")
+        return count
+
+    # -- reading ------------------------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        """The current searcher, refreshed when another writer has committed since."""
+        try:
+            if self._searcher is None:
+                self._searcher = self._ix.searcher()
+            elif not self._searcher.up_to_date():
+                # Not ``refresh()``: it re-uses segment readers and then misses deletions
+                # committed to those segments since.
+                self._searcher.close()
+                self._searcher = None
+                self._searcher = self._ix.searcher()
+        except Exception as exc:
+            raise IndexDamaged(f"the search index cannot be read ({type(exc).__name__})") from exc
+        return self._searcher
+
+    def doc_count(self) -> int:
+        return int(self.searcher().doc_count())
+
+    def ids(self) -> set[int]:
+        """Ids of every live (not deleted) document in the index."""
+        reader = self.searcher().reader()
+        return {int(fields["id"]) for _, fields in reader.iter_docs()}
+
+    # -- writing ------------------------------------------------------------------------------
+    def add(self, entries: Sequence[IndexEntry]) -> None:
+        """Index these documents, replacing earlier versions with the same id."""
+        if not entries:
+            return
+        writer = self._ix.writer(limitmb=self._writer_memory_mb)
+        try:
+            for entry in entries:
+                writer.update_document(**_fields(entry))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def delete(self, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        writer = self._ix.writer(limitmb=self._writer_memory_mb)
+        try:
+            for doc_id in ids:
+                writer.delete_by_term("id", str(doc_id))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def optimize(self) -> None:
+        """Merge all segments into one (faster queries after bulk imports)."""
+        self._ix.optimize()
+
+    def segment_count(self) -> int:
+        return len(self._ix._segments())
+
+    # -- searching ----------------------------------------------------------------------------
+    def parse(self, text: str) -> wq.Query:
+        return queries.parse(self._parser, text)
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        texts: Texts | None = None,
+        facets: bool = False,
+        snippets: bool = True,
+        restrict_ids: Iterable[int] | None = None,
+    ) -> SearchResult:
+        """Run a query. ``texts`` supplies (title, date, text) per id from the database;
+        hits the database no longer holds are dropped (the index may lag behind)."""
+        parsed = self.parse(text)
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        searcher = self.searcher()
+        bounded = queries.bound_expansions(parsed, searcher.reader(), searcher.schema,
+                                           queries.clean_query_text(text))
+        kwargs: dict[str, object] = {"limit": limit}
+        if restrict_ids is not None:
+            kwargs["filter"] = wq.Or([wq.Term("id", str(i)) for i in restrict_ids]) or wq.NullQuery
+        if facets:
+            kwargs["groupedby"] = {name: sorting.FieldFacet(field, allow_overlap=True)
+                                   for name, field in FACET_FIELDS.items()}
+            kwargs["maptype"] = sorting.Count
+        results = searcher.search(bounded, **kwargs)
+        total = len(results)
+        found = [(int(hit["id"]), float(hit.score)) for hit in results]
+        data = texts([i for i, _ in found]) if texts is not None else None
+        terms = _highlight_terms(bounded) if snippets else frozenset()
+        hits: list[SearchHit] = []
+        for doc_id, score in found:
+            if data is not None and doc_id not in data:
+                total -= 1  # in the index, gone from the database: never shown
+                continue
+            title, date, body = data[doc_id] if data is not None else ("", None, "")
+            snippet = self._snippeter.snippet(body, terms) if snippets else opening(body)
+            hits.append(SearchHit(id=doc_id, score=score, title=title, date=date, snippet=snippet))
+        facet_counts = _facet_counts(results) if facets else {}
+        suggestion = self._suggest(searcher, parsed, text) if total == 0 else None
+        return SearchResult(query=text, total=max(total, 0), hits=tuple(hits), suggestion=suggestion,
+                            facets=facet_counts)
+
+    def _suggest(self, searcher: Searcher, parsed: wq.Query, text: str) -> str | None:
+        try:
+            correction = searcher.correct_query(parsed, text, prefix=1)
+        except Exception:  # a suggestion is a nicety; never let it fail a search
+            return None
+        if correction.query != parsed and correction.string and correction.string != text:
+            return str(correction.string)
+        return None
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _create(path: Path) -> whoosh_index.Index:
+    ix = whoosh_index.create_in(str(path), build_schema())
+    (path / MARKER).write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
+    return ix
+
+
+def _marker_version(path: Path) -> int | None:
+    try:
+        return int(json.loads((path / MARKER).read_text(encoding="utf-8"))["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _fields(entry: IndexEntry) -> dict[str, str]:
+    out = {
+        "id": str(entry.id),
+        "title": entry.title or "",
+        "body": entry.body or "",
+        "file_type": entry.file_type or "",
+        "person": FACET_SEPARATOR.join(entry.people),
+        "organisation": FACET_SEPARATOR.join(entry.organisations),
+        "place": FACET_SEPARATOR.join(entry.places),
+        "person_facet": FACET_SEPARATOR.join(entry.people),
+        "organisation_facet": FACET_SEPARATOR.join(entry.organisations),
+        "place_facet": FACET_SEPARATOR.join(entry.places),
+        "tags": ",".join(t.replace(",", " ") for t in entry.tags),
+    }
+    if entry.date:
+        out["date"] = entry.date
+        out["year"] = entry.date[:4]
+    if entry.language:
+        out["language"] = entry.language
+    return {k: v for k, v in out.items() if v != "" or k in ("id", "title", "body")}
+
+
+def _highlight_terms(q: wq.Query) -> frozenset[str]:
+    """Analysed body/title words of the query (expansions included) for snippet marking."""
+    words: set[str] = set()
+    for field, word in q.iter_all_terms(phrases=True):
+        if field in ("body", "title", "person", "organisation", "place"):
+            words.add(word.decode("utf-8") if isinstance(word, bytes) else str(word))
+    return frozenset(words)
+
+
+def _facet_counts(results: object) -> dict[str, tuple[tuple[str, int], ...]]:
+    out: dict[str, tuple[tuple[str, int], ...]] = {}
+    for name in FACET_FIELDS:
+        try:
+            groups = results.groups(name)  # type: ignore[attr-defined]
+        except (KeyError, ValueError):
+            continue
+        pairs = [(k.decode("utf-8") if isinstance(k, bytes) else str(k), int(v))
+                 for k, v in groups.items() if k not in (None, "", b"")]
+        pairs.sort(key=lambda kv: (-kv[1], kv[0]))
+        out[name] = tuple(pairs[:FACET_LIMIT])
+    return out
