@@ -8,6 +8,7 @@ interrupted import. Nothing that only the database holds is ever deleted here.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,24 +35,42 @@ def _database_problems(library: Library) -> list[Problem]:
     return problems
 
 
-def _original_problems(library: Library) -> tuple[list[Problem], list[Path]]:
+def _original_problems(library: Library) -> tuple[list[Problem], list[Path], list[tuple[str, Path]]]:
+    """(problems, unreferenced files, missing originals as (sha256, source path))."""
     store = library.archive.originals
     with library.archive.db.read() as session:
         rows = session.execute(select(Document.id, Document.sha256, Document.source_path)).all()
     expected: set[Path] = set()
     missing: list[int] = []
+    sources: list[tuple[str, Path]] = []
     for doc_id, sha256, source_path in rows:
         path = store.path_for(sha256, Path(source_path).suffix)
         expected.add(path)
         if not path.is_file():
             missing.append(doc_id)
+            sources.append((sha256, Path(source_path)))
     problems = []
     if missing:
         shown = ", ".join(str(i) for i in missing[:10])
-        problems.append(Problem("originals-missing", f"{len(missing)} documents have no original file (ids {shown})"))
+        problems.append(Problem("originals-missing", f"{len(missing)} documents have no original file (ids {shown}); "
+                                "--repair restores those whose source file is still unchanged", repairable=True))
     unreferenced = [p for p in store.all_files() if p not in expected and not p.name.startswith(".tmp-")]
     unreferenced += [p for p in store.all_files() if p.name.startswith(".tmp-")]
-    return problems, unreferenced
+    return problems, unreferenced, sources
+
+
+def _restore_originals(library: Library, sources: list[tuple[str, Path]]) -> int:
+    """Copy back missing originals from their source paths, when the bytes still match."""
+    restored = 0
+    for sha256, source in sources:
+        try:
+            data = source.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha256:
+            library.archive.originals.put(sha256, source.suffix.lower(), data)
+            restored += 1
+    return restored
 
 
 def _index_problems(library: Library) -> list[Problem]:
@@ -76,7 +95,7 @@ def _index_problems(library: Library) -> list[Problem]:
 
 def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
     problems = _database_problems(library)
-    original_problems, unreferenced = _original_problems(library)
+    original_problems, unreferenced, missing_sources = _original_problems(library)
     problems += original_problems
     index_problems = _index_problems(library)
     notes = []
@@ -84,7 +103,7 @@ def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
         notes.append(f"{len(unreferenced)} original files are not referenced by any document "
                      "(left by an interrupted import; --repair removes them)")
     repaired: list[str] = []
-    if repair and (index_problems or unreferenced) and not library.archive.read_only:
+    if repair and (index_problems or unreferenced or missing_sources) and not library.archive.read_only:
         try:
             with library.archive.writing():
                 if index_problems:
@@ -99,6 +118,12 @@ def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
                 if unreferenced:
                     repaired.append(f"removed {len(unreferenced)} unreferenced original files")
                     notes = []
+                if missing_sources:
+                    restored = _restore_originals(library, missing_sources)
+                    if restored:
+                        repaired.append(f"restored {restored} original files from their source paths")
+                    original_problems = _original_problems(library)[0]
         except ArchiveBusyError as exc:
             notes.append(f"not repaired: {exc}")
+    problems = [p for p in problems if p.code != "originals-missing"] + original_problems
     return CheckReport(problems=tuple(problems + index_problems), repaired=tuple(repaired), notes=tuple(notes))

@@ -132,7 +132,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     library = _open(args, read_only=args.read_only)
     try:
-        result = library.search(args.query, limit=args.limit)
+        result = library.search(args.query, limit=args.limit, facets=args.facets)
     finally:
         library.close()
     if args.json:
@@ -143,6 +143,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         }
         if result.suggestion:
             out["suggestion"] = result.suggestion
+        if args.facets:
+            out["facets"] = {name: [{"value": v, "count": c} for v, c in pairs]
+                             for name, pairs in result.facets.items()}
         _print_json(out)
         return EXIT_OK
     print(f"{result.total} documents match {result.query!r}")
@@ -152,6 +155,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     for rank, hit in enumerate(result.hits, 1):
         print(f"\n{rank:>3}. #{hit.id}  {hit.date or ''}  {_one_line(hit.title)}  (score {hit.score:.2f})")
         print("     " + _terminal_snippet(hit.snippet, bold))
+    for name, pairs in result.facets.items():
+        if pairs:
+            print(f"\n{name}: " + ", ".join(f"{_one_line(v)} ({c})" for v, c in pairs[:10]))
     return EXIT_OK
 
 
@@ -259,6 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--facets", action="store_true", help="also count matches by person, organisation, place, "
+                   "year, type and language")
 
     add("reindex", cmd_reindex, "rebuild the search index from the database")
 

@@ -64,6 +64,8 @@ def collect(paths: Iterable[Path]) -> Iterator[Candidate]:
 
 def _read_bytes(path: Path, limit: int) -> bytes:
     try:
+        if not path.exists():
+            raise FileNotFoundError(path)
         if not path.is_file():
             raise RejectedFile("not a regular file")
         size = path.stat().st_size

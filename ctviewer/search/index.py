@@ -217,7 +217,7 @@ class SearchIndex:
             kwargs["maptype"] = sorting.Count
         results = searcher.search(bounded, **kwargs)
         total = len(results)
-        found = [(int(hit["id"]), float(hit.score)) for hit in results]
+        found = [(int(hit["id"]), float(hit.score)) for hit in results[:limit]]
         data = texts([i for i, _ in found]) if texts is not None else None
         terms = _highlight_terms(bounded) if snippets else frozenset()
         hits: list[SearchHit] = []
