@@ -90,8 +90,9 @@ def _repeated_furniture(page_lines: list[list[str]]) -> set[str]:
     counts: Counter[str] = Counter()
     for lines in page_lines:
         content = [line for line in lines if line]
-        zone = content[:_HEADER_ZONE] + content[-_HEADER_ZONE:]
-        counts.update({_furniture_key(line) for line in zone if len(line) < 120})
+        size = min(_HEADER_ZONE, max(1, len(content) // 3))  # never most of a short page
+        zone = content[:size] + content[-size:]
+        counts.update({_furniture_key(line) for line in zone if len(line) < 80})
     # 40%: running heads often alternate between even and odd pages.
     threshold = max(3, int(len(page_lines) * 0.4 + 0.5))
     return {key for key, n in counts.items() if n >= threshold and key.strip("#- ")}

@@ -133,4 +133,4 @@ def detect_language(text: str) -> str | None:
     if sum(ch.isalpha() for ch in sample) < 40:
         return None
     lang, probability = _identifier().classify(sample)  # type: ignore[attr-defined]
-    return str(lang) if probability >= 0.9 else None
+    return str(lang) if probability >= 0.7 else None

@@ -46,10 +46,14 @@ def read_pdf(data: bytes, limits: Limits) -> Draft:
     return draft
 
 
+def child_command(limits: Limits) -> list[str]:
+    return [sys.executable, "-m", "ctviewer.ingest.pdf_child", str(limits.pdf_memory_bytes)]
+
+
 def _parse_in_child(data: bytes, limits: Limits) -> dict:
-    command = [sys.executable, "-m", "ctviewer.ingest.pdf_child", str(limits.pdf_memory_bytes)]
     try:
-        proc = subprocess.run(command, input=data, capture_output=True, timeout=limits.pdf_timeout_s, check=False)
+        proc = subprocess.run(child_command(limits), input=data, capture_output=True, timeout=limits.pdf_timeout_s,
+                              check=False)
     except subprocess.TimeoutExpired as exc:
         raise RejectedFile(f"PDF parser took too long (over {limits.pdf_timeout_s:g} s); file refused") from exc
     if proc.returncode != 0:
