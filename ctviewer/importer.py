@@ -1,18 +1,22 @@
 """Importing files into an archive: read, normalise, store, then index.
 
 Per file: stat and size check, read bytes, sha256 (duplicates are reported, not stored
-twice), parse with the format's reader, store the original (content-addressed), then
-ONE database transaction with the document, its text and its report line. The index
-follows in batches under the index-dirty mark. A file that fails gets a one-line reason
-and the rest of the batch goes on.
+twice), parse with the format's reader (``ctviewer.preparing``, in worker processes for
+big batches), then, in the main process and in the order files were met: store the
+original (content-addressed) and ONE database transaction with the document, its text
+and its report line. The index follows in batches under the index-dirty mark. A file that
+fails gets a one-line reason and the rest of the batch goes on.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +26,9 @@ from ctviewer.clock import now_iso
 from ctviewer.db import documents
 from ctviewer.db.models import ImportItem, ImportRun
 from ctviewer.domain import ImportOutcome, ImportReport
-from ctviewer.errors import RejectedFile
 from ctviewer.indexing import IndexSync
-from ctviewer.settings import MB, Settings
+from ctviewer.preparing import Prepared, init_worker, prepare, prepare_in_worker
+from ctviewer.settings import Settings
 
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
@@ -62,30 +66,6 @@ def collect(paths: Iterable[Path]) -> Iterator[Candidate]:
             yield Candidate(path, "no such file or folder")
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    try:
-        if not path.exists():
-            raise FileNotFoundError(path)
-        if not path.is_file():
-            raise RejectedFile("not a regular file")
-        size = path.stat().st_size
-        if size > limit:
-            raise RejectedFile(f"file too large ({size / MB:.0f} MB; the limit is {limit / MB:.0f} MB)")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError as exc:
-        raise RejectedFile("file vanished before it could be read") from exc
-    except PermissionError as exc:
-        raise RejectedFile("permission denied (cannot read the file)") from exc
-    except IsADirectoryError as exc:
-        raise RejectedFile("not a regular file") from exc
-    except OSError as exc:
-        raise RejectedFile(f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > limit:
-        raise RejectedFile(f"file too large (over the {limit / MB:.0f} MB limit)")
-    return data
-
-
 class Importer:
     """Runs imports into one archive (the caller holds the writer lock)."""
 
@@ -113,14 +93,14 @@ class Importer:
         outcomes: list[ImportOutcome] = []
         pending_index: list[int] = []
         was_cancelled = False
-        with self.index.dirty():
-            for done, candidate in enumerate(candidates):
+        with self.index.dirty(), _Preparer(self.archive, self.settings, len(candidates)) as preparer:
+            for done, (candidate, prepared) in enumerate(preparer.iterate(candidates, cancelled)):
                 if cancelled is not None and cancelled():
                     was_cancelled = True
                     break
                 if progress:
                     progress(done, total, str(candidate.path))
-                outcome = self._import_one(candidate, run_id)
+                outcome = self._commit(candidate, prepared, run_id)
                 outcomes.append(outcome)
                 if on_outcome:
                     on_outcome(outcome)
@@ -139,47 +119,99 @@ class Importer:
             progress(len(outcomes), total, "cancelled" if was_cancelled else "done")
         return ImportReport(outcomes=tuple(outcomes), cancelled=was_cancelled), run_id
 
-    def _import_one(self, candidate: Candidate, run_id: int) -> ImportOutcome:
-        path = candidate.path
-        shown = str(path)
-        try:
-            if candidate.reason:
-                raise RejectedFile(candidate.reason)
-            data = _read_bytes(path, self.settings.limits.max_file_bytes)
-            sha256 = hashlib.sha256(data).hexdigest()
-            with self.archive.db.read() as session:
-                existing = documents.find_by_sha256(session, sha256)
-            if existing is not None:
-                return self._record(run_id, ImportOutcome(shown, "duplicate", existing))
-            try:
-                extracted = ingest.read_document(path, data, self.settings.limits)
-            except RejectedFile:
-                raise
-            except Exception as exc:  # a reader bug must not stop the rest of the batch
-                raise RejectedFile(f"could not be read ({type(exc).__name__}: {exc})"[:300]) from exc
-            suffix = path.suffix.lower()
-            self.archive.originals.put(sha256, suffix, data)
-            title = (extracted.title or "").strip() or path.stem
-            with self.archive.db.write() as session:
-                again = documents.find_by_sha256(session, sha256)  # another writer may have won
-                if again is not None:
-                    outcome = ImportOutcome(shown, "duplicate", again)
-                else:
-                    doc_id = documents.insert_document(
-                        session, extracted, sha256=sha256, size_bytes=len(data),
-                        source_path=str(path.absolute()), original_name=path.name,
-                        imported_at=now_iso(), title=title[:500],
-                    )
-                    outcome = ImportOutcome(shown, "imported", doc_id, warnings=extracted.warnings)
-                session.add(_item(run_id, outcome))
-            return outcome
-        except RejectedFile as exc:
-            return self._record(run_id, ImportOutcome(shown, "failed", reason=str(exc)))
+    def _commit(self, candidate: Candidate, prepared: Prepared | None, run_id: int) -> ImportOutcome:
+        """Store one prepared file: original first, then ONE transaction (document, text, report line)."""
+        shown = str(candidate.path)
+        if candidate.reason or prepared is None:
+            return self._record(run_id, ImportOutcome(shown, "failed", reason=candidate.reason or "not read"))
+        if prepared.reason is not None:
+            return self._record(run_id, ImportOutcome(shown, "failed", reason=prepared.reason))
+        if prepared.duplicate_of is not None:
+            return self._record(run_id, ImportOutcome(shown, "duplicate", prepared.duplicate_of))
+        assert prepared.sha256 is not None and prepared.data is not None and prepared.extracted is not None
+        path, extracted = candidate.path, prepared.extracted
+        self.archive.originals.put(prepared.sha256, path.suffix.lower(), prepared.data)
+        title = (extracted.title or "").strip() or path.stem
+        with self.archive.db.write() as session:
+            again = documents.find_by_sha256(session, prepared.sha256)  # an earlier file of this run, or another writer
+            if again is not None:
+                outcome = ImportOutcome(shown, "duplicate", again)
+            else:
+                doc_id = documents.insert_document(
+                    session, extracted, sha256=prepared.sha256, size_bytes=len(prepared.data),
+                    source_path=str(path.absolute()), original_name=path.name,
+                    imported_at=now_iso(), title=title[:500],
+                )
+                outcome = ImportOutcome(shown, "imported", doc_id, warnings=extracted.warnings)
+            session.add(_item(run_id, outcome))
+        return outcome
 
     def _record(self, run_id: int, outcome: ImportOutcome) -> ImportOutcome:
         with self.archive.db.write() as session:
             session.add(_item(run_id, outcome))
         return outcome
+
+
+class _Preparer:
+    """Prepares candidates in order: in worker processes for big batches, inline otherwise."""
+
+    # Below this many files, starting worker processes costs more than it saves.
+    POOL_THRESHOLD = 40
+
+    def __init__(self, archive: Archive, settings: Settings, count: int) -> None:
+        self.archive = archive
+        self.settings = settings
+        workers = settings.import_workers if settings.import_workers is not None else (os.cpu_count() or 1) - 1
+        self.workers = max(0, min(workers, 4)) if count >= self.POOL_THRESHOLD else 0
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Preparer:
+        if self.workers:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker, initargs=(str(self.archive.paths.db), self.settings.limits),
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def iterate(self, candidates: list[Candidate], cancelled: Cancelled | None) -> Iterator[
+            tuple[Candidate, Prepared | None]]:
+        if self.pool is None:
+            for candidate in candidates:
+                yield candidate, None if candidate.reason else prepare(candidate.path, self.settings.limits,
+                                                                        self.archive.db)
+            return
+        window: deque[tuple[Candidate, Future[Prepared] | None]] = deque()
+        ahead = 4 * self.workers + 4
+        queue = iter(candidates)
+        for candidate in queue:
+            window.append((candidate, None if candidate.reason else
+                           self.pool.submit(prepare_in_worker, str(candidate.path))))
+            if len(window) >= ahead:
+                break
+        while window:
+            candidate, future = window.popleft()
+            yield candidate, self._result(candidate, future)
+            if cancelled is not None and cancelled():
+                return
+            nxt = next(queue, None)
+            if nxt is not None:
+                window.append((nxt, None if nxt.reason else self.pool.submit(prepare_in_worker, str(nxt.path))))
+
+    def _result(self, candidate: Candidate, future: Future[Prepared] | None) -> Prepared | None:
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # A reader crashed its worker (a native parser bug). That file fails; the pool
+            # is replaced for the rest.
+            self.__exit__()
+            self.__enter__()
+            return Prepared(candidate.path, reason="the reader crashed on this file")
 
 
 def _item(run_id: int, outcome: ImportOutcome) -> ImportItem:

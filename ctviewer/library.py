@@ -93,12 +93,12 @@ class Library:
         return self.archive.originals.path_for(summary.sha256, Path(summary.source_path).suffix)
 
     # -- search -------------------------------------------------------------------------------
-    def search(self, query: str, *, limit: int = 20, facets: bool = False) -> SearchResult:
+    def search(self, query: str, *, limit: int = 20, facets: bool = False, snippets: bool = True) -> SearchResult:
         def texts(ids: Sequence[int]) -> dict[int, tuple[str, str | None, str]]:
             with self.archive.db.read() as session:
                 return documents.texts_for(session, ids)
 
-        return self.index.index.search(query, limit=limit, texts=texts, facets=facets)
+        return self.index.index.search(query, limit=limit, texts=texts, facets=facets, snippets=snippets)
 
     # -- maintenance --------------------------------------------------------------------------
     def reindex(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:

@@ -25,4 +25,6 @@ class Limits:
 class Settings:
     limits: Limits = Limits()
     index_batch: int = 200
+    # Processes that extract text during big imports; None means one per CPU beyond the first.
+    import_workers: int | None = None
     writer_memory_mb: int = 128

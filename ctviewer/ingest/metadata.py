@@ -129,8 +129,10 @@ def _identifier() -> object:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code when the identifier is confident, else None."""
-    sample = " ".join(text[:20000].split())
-    if sum(ch.isalpha() for ch in sample) < 40:
+    # A few thousand characters decide the language as well as the whole text, at a
+    # fraction of the cost (the identifier was 13 ms per speech on 20,000 characters).
+    sample = " ".join(text[:3000].split())
+    if len(sample) < 40 or sum(ch.isalpha() for ch in sample[:200]) < 30:
         return None
     lang, probability = _identifier().classify(sample)  # type: ignore[attr-defined]
     return str(lang) if probability >= 0.7 else None

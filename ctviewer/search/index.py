@@ -25,7 +25,7 @@ from ctviewer.search.schema import FACET_FIELDS, FACET_SEPARATOR, build_schema
 from ctviewer.search.snippets import Snippeter, opening
 
 # Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MARKER = "ctviewer-index.json"
 FACET_LIMIT = 25
 MAX_LIMIT = 10_000

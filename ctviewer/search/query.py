@@ -77,7 +77,8 @@ def _normalise_node(q: query.Query) -> query.Query:
             raise QuerySyntaxError(f"a fuzzy term needs at least {MIN_PREFIX_CHARS + 1} letters: {q.text}~")
         capped = query.FuzzyTerm(q.fieldname, q.text, boost=q.boost,
                                  maxdist=min(int(q.maxdist), MAX_FUZZY_DISTANCE), prefixlength=1)
-        # Where the word sits in the query text: bound_expansions needs the unstemmed form.
+        # Where the word sits in the query text: bound_expansions also needs the unstemmed
+        # form ("samarkant" stems to "samark", too far from "samarkand").
         capped.startchar, capped.endchar = getattr(q, "startchar", None), getattr(q, "endchar", None)
         return capped
     if isinstance(q, (query.Prefix, query.Wildcard)):
@@ -118,12 +119,11 @@ def _count_clauses(q: query.Query) -> int:
 def bound_expansions(q: query.Query, reader: IndexReader, schema: Schema, text: str = "") -> query.Query:
     """Replace prefix/wildcard/fuzzy terms by an OR of their most frequent expansions.
 
-    Text fields are stemmed, so ``terrorist*`` or ``terorism~`` would miss the stem
-    "terror". Expansions therefore also come from the unstemmed spelling words of the body
-    (``spell_body``), stemmed back into index terms; ``text`` is the cleaned query text, where a
-    fuzzy term's unstemmed word is found again. Unbounded, a two-letter prefix over
-    100,000 documents expands to thousands of terms and takes seconds; the most frequent
-    few hundred give the same top results in milliseconds.
+    Text fields hold stems and the parser stems prefixes and fuzzy words, which sometimes
+    lands beside the index's stems; the words as typed (found in ``text``, the cleaned
+    query, by the nodes' character positions) are tried as well. Unbounded, a two-letter prefix over 100,000 documents
+    expands to thousands of terms and takes seconds; the most frequent few hundred give the
+    same top results in milliseconds.
     """
 
     def visit(node: query.Query) -> query.Query:
@@ -134,21 +134,22 @@ def bound_expansions(q: query.Query, reader: IndexReader, schema: Schema, text: 
             return query.NullQuery
         words = {_text(w) for w in node._btexts(reader)}
         analyzer = getattr(schema[field], "analyzer", None)
-        if analyzer is not None and analyzer.has_morph() and "spell_body" in schema:
-            word = str(node.text).lower()
-            if isinstance(node, query.Prefix):
-                raw = [_text(w) for w in reader.expand_prefix("spell_body", word)]
-            elif isinstance(node, query.FuzzyTerm):
-                start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
-                if start is not None and end is not None and text[start:end].strip():
-                    word = text[start:end].strip().lower()
-                raw = list(_spelling_neighbours(reader, word, int(node.maxdist)))
-            else:
-                raw = []
-            for word in raw[: MAX_EXPANSION * 8]:
-                stem = _stem(analyzer, word)
-                if stem and reader.doc_frequency(field, stem):
-                    words.add(stem)
+        morph = analyzer is not None and analyzer.has_morph()
+        typed = _typed_word(node, text)
+        if isinstance(node, query.Prefix) and morph:
+            # Prefixes are matched against stems: "cooperat*" finds nothing because
+            # "cooperation" is indexed as "cooper", and the parser turns "extremis*" into
+            # "extremi". When the prefix is not itself a term, the longest term that the
+            # typed word starts with (at most 2 letters shorter) is taken as well.
+            base = typed or str(node.text)
+            if not reader.doc_frequency(field, base):
+                for cut in range(len(base) - 1, max(MIN_PREFIX_CHARS + 1, len(base) - 3), -1):
+                    if reader.doc_frequency(field, base[:cut]):
+                        words.add(base[:cut])
+                        break
+        if isinstance(node, query.FuzzyTerm) and morph and typed and typed != node.text:
+            # "samarkant" stems to "samark", too far from "samarkand": match as typed too.
+            words.update(reader.terms_within(field, typed, int(node.maxdist), prefix=1))
         if not words:
             return query.NullQuery
         ranked = sorted(words, key=lambda w: reader.doc_frequency(field, w), reverse=True)[:MAX_EXPANSION]
@@ -157,17 +158,15 @@ def bound_expansions(q: query.Query, reader: IndexReader, schema: Schema, text: 
     return q.accept(visit)
 
 
-def _spelling_neighbours(reader: IndexReader, word: str, maxdist: int) -> list[str]:
-    """Unstemmed body words within ``maxdist`` edits (first letter fixed, for speed)."""
-    from rapidfuzz.distance import DamerauLevenshtein
-
-    found = []
-    for btext in reader.expand_prefix("spell_body", word[:1]):
-        candidate = _text(btext)
-        if abs(len(candidate) - len(word)) <= maxdist and \
-                DamerauLevenshtein.distance(candidate, word, score_cutoff=maxdist) <= maxdist:
-            found.append(candidate)
-    return found
+def _typed_word(node: query.Query, text: str) -> str:
+    """The word as the user typed it, found in the query text by the node's position."""
+    start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+    if start is None or end is None or not text:
+        return ""
+    if isinstance(node, query.Prefix):  # Whoosh points at the "*" only
+        match = re.search(r"[\w'’-]+$", text[:start])
+        return match.group(0).lower() if match else ""
+    return text[start:end].strip().lower()
 
 
 def _text(word: bytes | str) -> str:

@@ -57,6 +57,7 @@ def ids(ix: SearchIndex, q: str) -> list[int]:
     ("terror*", [1, 2]),
     ("terrorist*", []),
     ("extremis*", [2]),
+    ("cooperat*", [1, 2]),                          # "cooperation" is indexed as the stem "cooper"
     ("samarkant~", [2]),
     ("cybersecurty~2", [3]),
     ("title:samarkand", [2]),

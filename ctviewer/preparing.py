@@ -1,0 +1,97 @@
+"""The CPU-heavy half of an import, runnable in worker processes.
+
+``prepare`` reads a file, hashes it, skips known duplicates and extracts its text; it
+touches nothing in the archive. The importer commits the results in order in the main
+process (original, then one database transaction, then the index), so killing a worker
+or the whole import at any moment leaves no half document behind.
+
+On a multi-core machine the importer runs ``prepare`` in a pool of worker processes while
+the main process writes the database and the Whoosh index: extraction and indexing
+overlap instead of adding up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ctviewer import ingest
+from ctviewer.db.documents import find_by_sha256
+from ctviewer.db.engine import Database
+from ctviewer.domain import ExtractedText
+from ctviewer.errors import RejectedFile
+from ctviewer.settings import MB, Limits
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One file ready to be committed (or the reason it cannot be)."""
+
+    path: Path
+    sha256: str | None = None
+    data: bytes | None = None
+    extracted: ExtractedText | None = None
+    duplicate_of: int | None = None
+    reason: str | None = None
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    try:
+        if not path.exists():
+            raise FileNotFoundError(path)
+        if not path.is_file():
+            raise RejectedFile("not a regular file")
+        size = path.stat().st_size
+        if size > limit:
+            raise RejectedFile(f"file too large ({size / MB:.0f} MB; the limit is {limit / MB:.0f} MB)")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError as exc:
+        raise RejectedFile("file vanished before it could be read") from exc
+    except PermissionError as exc:
+        raise RejectedFile("permission denied (cannot read the file)") from exc
+    except IsADirectoryError as exc:
+        raise RejectedFile("not a regular file") from exc
+    except OSError as exc:
+        raise RejectedFile(f"cannot read the file: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise RejectedFile(f"file too large (over the {limit / MB:.0f} MB limit)")
+    return data
+
+
+def prepare(path: Path, limits: Limits, db: Database | None) -> Prepared:
+    """Read, hash and extract one file. ``db`` (read-only use) lets known duplicates skip extraction."""
+    try:
+        data = read_bytes(path, limits.max_file_bytes)
+        sha256 = hashlib.sha256(data).hexdigest()
+        if db is not None:
+            with db.read() as session:
+                existing = find_by_sha256(session, sha256)
+            if existing is not None:
+                return Prepared(path, sha256, duplicate_of=existing)
+        try:
+            extracted = ingest.read_document(path, data, limits)
+        except RejectedFile:
+            raise
+        except Exception as exc:  # a reader bug must not stop the rest of the batch
+            raise RejectedFile(f"could not be read ({type(exc).__name__}: {exc})"[:300]) from exc
+        return Prepared(path, sha256, data, extracted)
+    except RejectedFile as exc:
+        return Prepared(path, reason=str(exc))
+
+
+# -- worker processes ---------------------------------------------------------------------------
+_worker_db: Database | None = None
+_worker_limits: Limits | None = None
+
+
+def init_worker(db_path: str, limits: Limits) -> None:
+    global _worker_db, _worker_limits
+    _worker_db = Database(Path(db_path), read_only=True)
+    _worker_limits = limits
+
+
+def prepare_in_worker(path: str) -> Prepared:
+    assert _worker_limits is not None, "init_worker was not called"
+    return prepare(Path(path), _worker_limits, _worker_db)
