@@ -9,6 +9,7 @@ UI and CLI can render it without ever interpreting document markup.
 from __future__ import annotations
 
 import html
+import re
 
 from whoosh import highlight
 from whoosh.analysis import Analyzer
@@ -18,6 +19,8 @@ SURROUND_CHARS = 70
 # Only the first part of a long document is scanned for matches: bounded time per hit.
 SCAN_CHARS = 200_000
 FRAGMENTS = 2
+# Characters around a match that are analysed to build its fragment.
+REGION_CHARS = 300
 
 
 class MarkFormatter(highlight.Formatter):
@@ -41,13 +44,40 @@ class Snippeter:
 
     def snippet(self, text: str, terms: frozenset[str]) -> str:
         """Fragments of ``text`` around ``terms`` (analysed forms), or the opening if none match."""
-        window = text[:SCAN_CHARS]
-        if terms:
-            found = highlight.highlight(window, terms, self.analyzer, self.fragmenter, self.formatter,
-                                        top=FRAGMENTS, minscore=1)
-            if found:
-                return " ".join(found.split())
-        return opening(text)
+        if not terms:
+            return opening(text)
+        # Stems are nearly always prefixes of the words they come from ("terror" of
+        # "terrorism"), so a regular-expression scan finds the regions worth analysing and
+        # only those go through the analyzer (a tenth of the cost on a long speech). Stems
+        # that are not prefixes ("happi") fall back to scanning the opening of the text.
+        found = [f for a, b in _regions(text, terms) if (f := self._highlight(text[a:b], terms, 1))]
+        found = sorted(found, key=lambda f: -f.count("<mark>"))[:FRAGMENTS]
+        if not found:
+            whole = self._highlight(text[:SCAN_CHARS], terms, FRAGMENTS)
+            found = [whole] if whole else []
+        if not found:
+            return opening(text)
+        return " ".join(self.formatter.between.join(found).split())
+
+    def _highlight(self, window: str, terms: frozenset[str], top: int) -> str:
+        return str(highlight.highlight(window, terms, self.analyzer, self.fragmenter, self.formatter,
+                                       top=top, minscore=1) or "")
+
+
+def _regions(text: str, terms: frozenset[str], limit: int = 6) -> list[tuple[int, int]]:
+    """Up to ``limit`` merged windows around the first places where a term starts a word."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")",
+                         re.IGNORECASE)
+    regions: list[tuple[int, int]] = []
+    for match in pattern.finditer(text, 0, SCAN_CHARS):
+        start, end = max(0, match.start() - REGION_CHARS), min(len(text), match.end() + REGION_CHARS)
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        elif len(regions) < limit:
+            regions.append((start, end))
+        else:
+            break
+    return regions
 
 
 def opening(text: str) -> str:
