@@ -1,20 +1,29 @@
 """Readers: bytes of a file in, clean text and metadata out (:class:`ExtractedText`).
 
+``read_document`` picks the reader by file suffix, after checking that the bytes are what
+the name says (a PNG called ``notes.txt`` is refused as binary, a PDF called ``page.html``
+too). Each reader fills a :class:`~ctviewer.ingest.model.Draft`; :func:`finish` caps its
+length, cleans it (:mod:`.cleanup`) and finds the document's own date, place, title and
+language (:mod:`.metadata`).
+
 Cheap to import: the heavy parsers (pdfium, trafilatura, python-docx, the language
 identifier) are loaded only when a file of their kind is read.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from ctviewer.domain import ExtractedText, FileType
+from ctviewer.domain import ExtractedText, FileType, PageSpan
 from ctviewer.errors import RejectedFile
 from ctviewer.ingest import cleanup, metadata
 from ctviewer.ingest.model import Draft
 from ctviewer.settings import Limits
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf", ".docx"})
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
+
+_NO_TEXT_LAYER = "no text layer (scanned?)"
 
 
 def read_document(path: Path, data: bytes, limits: Limits) -> ExtractedText:
@@ -27,11 +36,11 @@ def read_document(path: Path, data: bytes, limits: Limits) -> ExtractedText:
 
 
 def _read(suffix: str, data: bytes, limits: Limits) -> Draft:
-    if suffix in (".txt", ".text", ".md", ".markdown"):
+    if suffix in (".txt", ".md", ".markdown"):
         from ctviewer.ingest.text import read_text
 
-        return read_text(data, markdown=suffix in (".md", ".markdown"))
-    if suffix in (".html", ".htm", ".xhtml"):
+        return read_text(data, markdown=suffix != ".txt")  # decode() refuses binary content
+    if suffix in (".html", ".htm"):
         from ctviewer.ingest.sniff import binary_kind
 
         kind = binary_kind(data)
@@ -54,29 +63,34 @@ def _read(suffix: str, data: bytes, limits: Limits) -> Draft:
 def finish(draft: Draft, path: Path, limits: Limits) -> ExtractedText:
     """Cap, clean and describe a reader's draft."""
     warnings = list(draft.warnings)
-    truncated = False
+    truncated = draft.truncated
     raw = draft.raw_text
     if len(raw) > limits.max_text_chars:
         raw, truncated = raw[: limits.max_text_chars], True
-        warnings.append(f"text truncated at {limits.max_text_chars:,} characters")
-    page_spans: tuple = ()
+    page_spans: tuple[PageSpan, ...] = ()
     if draft.pages is not None:
         pages = _cap_pages(draft.pages, limits.max_text_chars)
-        text, page_spans = cleanup.clean_pages(pages)
+        truncated = truncated or len(pages) < len(draft.pages) or sum(map(len, pages)) < sum(map(len, draft.pages))
+        text, page_spans = cleanup.clean_pages(pages, pdf=draft.file_type == "pdf")
     else:
-        body = draft.body if draft.body is not None else raw
-        body = body[: limits.max_text_chars]
-        # Paragraphs already known (HTML, DOCX): only characters and blank lines are cleaned.
+        body = draft.body if draft.body is not None else draft.raw_text
+        if len(body) > limits.max_text_chars:
+            body, truncated = body[: limits.max_text_chars], True
+        # Paragraphs already known (HTML, DOCX, Markdown): only characters and blank lines are cleaned.
         text = _collapse_blank_lines(cleanup.normalise_chars(body)) if draft.prewrapped else cleanup.clean_text(body)
-    if not text.strip() and "no text layer (scanned?)" not in warnings:
+    if truncated:
+        warnings.append(f"text truncated at {limits.max_text_chars:,} characters")
+    if not text.strip():
         if draft.file_type == "pdf":
-            warnings.append("no text layer (scanned?)")
+            if _NO_TEXT_LAYER not in warnings:
+                warnings.append(_NO_TEXT_LAYER)
         else:
             raise RejectedFile("no text found in the file")
     date, date_span = metadata.find_date(text)
+    meta_date = _iso_prefix(draft.meta_date) if draft.meta_date else None
+    if meta_date and (draft.meta_date_trusted or date is None):
+        date = meta_date
     place = draft.place or metadata.find_place(text, date_span)
-    if date is None and draft.meta_date:
-        date = _iso_prefix(draft.meta_date)
     title = metadata.meaningful_title(draft.title, path.stem) or metadata.title_from_text(text)
     return ExtractedText(
         text=text, raw_text=raw, file_type=_file_type(draft.file_type), title=title, date=date, place=place,
@@ -101,15 +115,11 @@ def _cap_pages(pages: list[str], limit: int) -> list[str]:
 
 
 def _collapse_blank_lines(text: str) -> str:
-    import re
-
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def _iso_prefix(value: str) -> str | None:
-    import re
-
-    m = re.match(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value)
+    m = re.match(r"\s*(\d{4})-(\d{2})(?:-(\d{2}))?", value)
     if not m:
         return None
     return metadata.valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)

@@ -20,7 +20,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_CANDIDATES = ["cp1252", "cp1251", "koi8_r", "cp1250", "iso8859_5", "mac_cyrillic", "latin_1"]
+# Few candidates on purpose: with cp1250 among them, short French or German cp1252 text came
+# back as Czech mojibake ("Ministčre"); Western and Cyrillic Windows pages, KOI8-R and
+# Latin-1 are what this archive meets.
+_CANDIDATES = ["cp1252", "cp1251", "koi8_r", "utf_16", "latin_1"]
 _SAMPLE = 256 * 1024
 
 

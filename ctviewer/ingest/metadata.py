@@ -68,11 +68,11 @@ def find_date(text: str) -> tuple[str | None, tuple[int, int] | None]:
     if found:
         _, iso, span = min(found)
         return iso, span
-    m = _MONTH_YEAR.search(top)
-    if m:
-        iso = valid_date(int(m.group(2)), _MONTHS[m.group(1).lower().rstrip(".")])
+    month_year = _MONTH_YEAR.search(top)
+    if month_year:
+        iso = valid_date(int(month_year.group(2)), _MONTHS[month_year.group(1).lower().rstrip(".")])
         if iso:
-            return iso, m.span()
+            return iso, month_year.span()
     return None, None
 
 
@@ -124,7 +124,11 @@ def title_from_text(text: str) -> str | None:
 def _identifier() -> object:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # Only languages with an ISO 639-1 code (the model also knows e.g. "pcm", Nigerian Pidgin,
+    # which otherwise wins on English tables full of names and dates).
+    identifier.set_languages([code for code in identifier.nb_classes if len(code) == 2])
+    return identifier
 
 
 def detect_language(text: str) -> str | None:
@@ -135,4 +139,4 @@ def detect_language(text: str) -> str | None:
     if len(sample) < 40 or sum(ch.isalpha() for ch in sample[:200]) < 30:
         return None
     lang, probability = _identifier().classify(sample)  # type: ignore[attr-defined]
-    return str(lang) if probability >= 0.7 else None
+    return str(lang) if probability >= 0.7 and len(str(lang)) == 2 else None

@@ -1,18 +1,29 @@
-"""PDF files: the text layer page by page (parsed in a bounded child process)."""
+"""PDF files: the text layer page by page, parsed in a bounded child process.
+
+PDF parsers are large C and Python code bases fed with hostile input (xref loops,
+decompression bombs, fuzzed files). Parsing runs in a separate Python process with an
+address-space cap (``Limits.pdf_memory_bytes``) and a wall-clock timeout
+(``Limits.pdf_timeout_s``): a bad file costs a bounded amount of time and memory and is
+reported with a one-line reason, and the importer goes on with the next file.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from ctviewer.errors import RejectedFile
 from ctviewer.ingest.metadata import valid_date
 from ctviewer.ingest.model import Draft
 from ctviewer.settings import Limits
 
-# Fewer characters than this per page on average means no real text layer.
-_MIN_CHARS_PER_PAGE = 20
+# A page with fewer visible characters than this has no real text layer.
+_MIN_PAGE_CHARS = 20
+_NO_TEXT_LAYER = "no text layer (scanned?)"
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ctviewer package
 
 
 def read_pdf(data: bytes, limits: Limits) -> Draft:
@@ -34,30 +45,50 @@ def read_pdf(data: bytes, limits: Limits) -> Draft:
         raise RejectedFile("corrupt PDF (no pages)")
     meta = result.get("meta") or {}
     draft = Draft(raw_text="\n\n".join(pages), file_type="pdf", pages=pages,
-                  warnings=[str(w) for w in result.get("warnings", [])])
+                  warnings=[str(w) for w in result.get("warnings", [])], truncated=bool(result.get("truncated")))
     draft.title = meta.get("Title") or None
     draft.meta_date = _pdf_date(meta.get("CreationDate"))
     if meta.get("Author"):
         draft.extra["author"] = meta["Author"][:300]
     if meta.get("Subject"):
         draft.extra["subject"] = meta["Subject"][:1000]
-    if sum(len(p.strip()) for p in pages) < _MIN_CHARS_PER_PAGE * len(pages):
-        draft.warnings.append("no text layer (scanned?)")
+    if not draft.truncated:
+        draft.warnings.extend(text_layer_warnings(pages))
     return draft
 
 
+def text_layer_warnings(pages: list[str]) -> list[str]:
+    """"no text layer (scanned?)" when (almost) no page has text; a count when only some lack it."""
+    empty = sum(1 for page in pages if len("".join(page.split())) < _MIN_PAGE_CHARS)
+    if empty == 0:
+        return []
+    if empty >= 0.9 * len(pages):
+        return [_NO_TEXT_LAYER]
+    return [f"{empty} of {len(pages)} pages have no text layer"]
+
+
 def child_command(limits: Limits) -> list[str]:
-    return [sys.executable, "-m", "ctviewer.ingest.pdf_child", str(limits.pdf_memory_bytes)]
+    return [sys.executable, "-m", "ctviewer.ingest.pdf_child", str(limits.pdf_memory_bytes),
+            str(limits.max_text_chars)]
+
+
+def _child_env() -> dict[str, str]:
+    # The child must find this ctviewer (and only it) whatever the current folder is.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    return env
 
 
 def _parse_in_child(data: bytes, limits: Limits) -> dict:
     try:
         proc = subprocess.run(child_command(limits), input=data, capture_output=True, timeout=limits.pdf_timeout_s,
-                              check=False)
-    except subprocess.TimeoutExpired as exc:
+                              check=False, cwd=str(_PACKAGE_ROOT), env=_child_env())
+    except subprocess.TimeoutExpired as exc:  # run() has already killed the child
         raise RejectedFile(f"PDF parser took too long (over {limits.pdf_timeout_s:g} s); file refused") from exc
+    except OSError as exc:
+        raise RejectedFile(f"could not start the PDF parser ({exc.strerror or exc})") from exc
     if proc.returncode != 0:
-        if proc.returncode < 0 or b"MemoryError" in proc.stderr:
+        if proc.returncode < 0 or b"MemoryError" in proc.stderr or b"std::bad_alloc" in proc.stderr:
             raise RejectedFile("PDF parser crashed or needed too much memory; file refused")
         raise RejectedFile("corrupt PDF (the parser failed)")
     try:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pytest
+
 from ctviewer.ingest.cleanup import clean_pages, clean_text
 from ctviewer.paths import resources_dir
 
@@ -72,3 +76,117 @@ def test_form_feeds_are_page_breaks() -> None:
 def test_a_single_huge_line_is_handled_in_linear_time() -> None:
     huge = "word " * 400_000
     assert clean_text(huge) == huge.strip()
+
+
+# -- PDF text layers (pdfium output) ---------------------------------------------------------
+def _word_page(*lines: str) -> str:
+    """A page as pdfium returns a Word-made PDF: CRLF line ends, a space before each soft wrap."""
+    return "\r\n".join(lines)
+
+
+def test_pdfium_hyphen_marks_become_hyphens_or_disappear() -> None:
+    page = _word_page(
+        "Islamic State in Iraq and the Levant\x02Khorasan (ISIL-K) continued to pose the predominant ",
+        "threat in the region. The killing of the minister marked the highest\x02profile casualty ",
+        "among the de facto authorities. The implemen\x02tation of the plan was reviewed again.",
+    )
+    text, _ = clean_pages([page], pdf=True)
+    assert "Levant-Khorasan (ISIL-K)" in text
+    assert "implementation of the plan" in text
+    assert "\x02" not in text
+
+
+def test_word_trailing_space_decides_wraps_in_pdfs() -> None:
+    page = _word_page(
+        "1. In adopting its resolution 2253 (2015), the Security Council expressed its ",
+        "determination to address the threat posed to international peace and security. ",
+        "It further requested that the latest report be annexed to the present report.",
+        "2. The present report is the twentieth such report and it was prepared by the ",
+        "Office of Counter-Terrorism.",
+        "Reaffirming its strong commitment to the sovereignty, independence, territorial ",
+        "integrity and national unity of Libya, ",
+        "Reaffirming its strong commitment to an inclusive, Libyan-led political process, ",
+        "facilitated by the United Nations and supported by the international community,",
+    )
+    text, _ = clean_pages([page], pdf=True)
+    assert text.split("\n") == [
+        "1. In adopting its resolution 2253 (2015), the Security Council expressed its determination to address "
+        "the threat posed to international peace and security. It further requested that the latest report be "
+        "annexed to the present report.",
+        "2. The present report is the twentieth such report and it was prepared by the Office of Counter-Terrorism.",
+        "Reaffirming its strong commitment to the sovereignty, independence, territorial integrity and national "
+        "unity of Libya,",
+        "Reaffirming its strong commitment to an inclusive, Libyan-led political process, facilitated by the "
+        "United Nations and supported by the international community,",
+    ]
+
+
+def test_footnotes_keep_their_numbers_and_their_own_block() -> None:
+    page = _word_page(
+        "United Nations S/2025/72",
+        "25-00800 (E) 070225 ",
+        "*2500800*",
+        "3. The threat posed by Da’esh remained undiminished in the region and the United ",
+        "Nations continued to support ",
+        "__________________",
+        "1 Listed as Al-Qaida in Iraq (QDe.115).",
+        "2",
+        "In line with General Assembly resolution 75/291.",
+        "3 See S/2016/92 and S/2016/501.",
+    )
+    text, _ = clean_pages([page], pdf=True)
+    assert "25-00800" not in text and "*2500800*" not in text and "_____" not in text
+    assert "Nations continued to support\n\n1 Listed as Al-Qaida" in text
+    assert "\n2\n" in text  # a footnote number, not a page number
+
+
+def test_page_spans_are_exact_and_in_order() -> None:
+    pages = [f"Page {w} text begins here and goes on.\nSecond line of page {w}." for w in ("one", "two", "three")]
+    text, spans = clean_pages(pages, pdf=True)
+    assert [(s.page, text[s.start:s.end].split()[1]) for s in spans] == [(1, "one"), (2, "two"), (3, "three")]
+    assert spans[0].start == 0 and spans[-1].end == len(text)
+    assert all(a.end + 2 == b.start for a, b in itertools.pairwise(spans))
+
+
+# -- plain text must not be damaged ----------------------------------------------------------
+def test_list_of_titles_of_similar_length_is_not_glued() -> None:
+    text = ("Security Council Report on Afghanistan\nGeneral Assembly Debate on Terrorism\n"
+            "Regional Centre Annual Activity Review\nJoint Plan of Action Progress Update")
+    assert clean_text(text) == text
+
+
+def test_hard_wrapped_plain_text_is_joined() -> None:
+    text = ("The Regional Anti-Terrorist Structure of the Shanghai\nCooperation Organisation held its meeting in\n"
+            "Tashkent, where the delegations discussed joint border\noperations and the exchange of information\n"
+            "between the competent authorities of member States.\n\nA second paragraph.")
+    assert clean_text(text) == (
+        "The Regional Anti-Terrorist Structure of the Shanghai Cooperation Organisation held its meeting in "
+        "Tashkent, where the delegations discussed joint border operations and the exchange of information "
+        "between the competent authorities of member States.\n\nA second paragraph.")
+
+
+@pytest.mark.parametrize(("broken", "expected"), [
+    ("inter-\nnational", "international"),        # a syllable break, not a compound
+    ("Libyan-\nowned", "Libyan-owned"),            # a known second half
+    ("capacity-\nbuilding", "capacity-building"),
+    ("cross-\nings", "crossings"),                 # a strong prefix, but an inflection follows
+    ("UN-\nled", "UN-led"),
+    ("Af-\nghanistan", "Afghanistan"),
+])
+def test_line_end_hyphens(broken: str, expected: str) -> None:
+    text = f"The report covered the long and detailed review of the {broken} process in the region today."
+    assert expected in clean_text(text)
+    assert expected in clean_pages([text], pdf=True)[0]
+
+
+def test_document_evidence_decides_hyphens() -> None:
+    # The joined form appears elsewhere: the break was a syllable break.
+    assert "peacebuilding efforts" in clean_text("Support for peacebuilding grew steadily across the region. "
+                                                 "The peace-\nbuilding efforts continued.")
+    # The hyphenated form appears elsewhere: the hyphen is real.
+    assert "whole-of-government" in clean_text("A whole-of-government approach is needed across all agencies "
+                                               "now. The whole-of-\ngovernment response was praised.")
+
+
+def test_control_characters_are_removed() -> None:
+    assert clean_text("Tash\x01kent\x7f is\x1b the capital.") == "Tashkent is the capital."

@@ -27,7 +27,7 @@ def read(path: Path, limits: Limits = LIMITS):
 
 
 def test_supported_suffixes() -> None:
-    assert {".txt", ".md", ".html", ".htm", ".pdf", ".docx"} <= SUPPORTED_SUFFIXES
+    assert {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"} == SUPPORTED_SUFFIXES
 
 
 def test_seed_text_metadata_and_cleanup() -> None:
