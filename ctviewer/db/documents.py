@@ -80,7 +80,9 @@ def insert_document(
         DocumentText(
             document_id=doc.id,
             text=extracted.text,
-            raw_text=extracted.raw_text,
+            # "" stands for "the same as the clean text": most plain-text files need no
+            # cleanup, and storing their text twice doubled the database.
+            raw_text="" if extracted.raw_text == extracted.text else extracted.raw_text,
             page_spans=json.dumps([[s.page, s.start, s.end] for s in extracted.page_spans]),
         )
     )
@@ -115,7 +117,7 @@ def get_record(session: Session, doc_id: int) -> DocumentRecord | None:
     return DocumentRecord(
         summary=_summary(doc),
         text=text.text if text else "",
-        raw_text=text.raw_text if text else "",
+        raw_text=(text.raw_text or text.text) if text else "",
         page_spans=tuple(PageSpan(page=p, start=s, end=e) for p, s, e in spans),
         encoding=doc.encoding,
         truncated=bool(doc.truncated),

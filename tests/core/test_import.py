@@ -190,3 +190,21 @@ def test_import_runs_are_recorded(tmp_path: Path) -> None:
     library.close()
     assert [r[0] for r in rows] == ["imported", "imported", "failed"]
     assert json.loads(rows[0][2]) == []
+
+
+def test_text_needing_no_cleanup_is_stored_once(tmp_path: Path) -> None:
+    from sqlalchemy import text as sql
+
+    clean = tmp_path / "clean.txt"
+    clean.write_text("A paragraph that needs no cleanup at all.\n\nAnother one, also fine.", encoding="utf-8")
+    library = Library.open(tmp_path / "archive")
+    try:
+        report = library.import_paths([clean, SAMPLE / "seeds" / "003_9814ee2388ec0144.txt"])
+        clean_id, seed_id = (o.document_id for o in report.outcomes)
+        with library.archive.db.read() as session:
+            stored = dict(session.execute(sql("SELECT document_id, raw_text FROM document_texts")).all())
+        assert stored[clean_id] == "" and "Counter-\nTerrorism" in stored[seed_id]
+        record = library.document(clean_id)
+        assert record.raw_text == record.text == clean.read_text(encoding="utf-8")
+    finally:
+        library.close()
