@@ -208,7 +208,10 @@ class SearchIndex:
         searcher = self.searcher()
         bounded = queries.bound_expansions(parsed, searcher.reader(), searcher.schema,
                                            queries.clean_query_text(text))
-        kwargs: dict[str, object] = {"limit": limit}
+        # limit=None: one pass that scores and counts every match. With a limit, Whoosh
+        # skips low-scoring blocks and then needs a second, unscored pass for the exact
+        # total; on phrase queries over 10,000 speeches that doubled the time (270 vs 138 ms).
+        kwargs: dict[str, object] = {"limit": None}
         if restrict_ids is not None:
             kwargs["filter"] = wq.Or([wq.Term("id", str(i)) for i in restrict_ids]) or wq.NullQuery
         if facets:
