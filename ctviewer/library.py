@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctviewer.archive import Archive
 from ctviewer.db import documents
 from ctviewer.domain import CheckReport, DocumentRecord, DocumentSummary, ImportReport, SearchResult
 from ctviewer.errors import ArchiveBusyError, NotFoundError
-from ctviewer.importer import Importer, OutcomeSink
 from ctviewer.indexing import IndexSync
 from ctviewer.settings import Settings
+
+if TYPE_CHECKING:
+    from ctviewer.importer import OutcomeSink
 
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
@@ -65,6 +68,8 @@ class Library:
     ) -> ImportReport:
         with self.archive.writing():
             self.index.repair()
+            from ctviewer.importer import Importer  # the readers stay off quick commands' start-up
+
             report, _run = Importer(self.archive, self.index, self.settings).run(
                 paths, progress=progress, cancelled=cancelled, on_outcome=on_outcome
             )
