@@ -10,6 +10,7 @@ used together with agreeing first names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -44,7 +45,7 @@ HONORIFICS = (
 _HONORIFIC_RE = re.compile(r"^(?:(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")\s+)+")
 
 # Word-level spelling folds (British -> American, and spelling noise seen in UN/OSCE texts).
-_SPELLING = [
+_SPELLING: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\bco-?operat"), "cooperat"),
     (re.compile(r"\bco-?ordinat"), "coordinat"),
     (re.compile(r"(?<=\w)is(ation|ations|e|es|ed|ing)\b"), r"iz\1"),

@@ -311,7 +311,7 @@ class Resolver:
             d = docs[pos]
             m = d.mentions[i]
             k = name_key(m.text)
-            ek: str | None = None
+            ek = None
             if k in local_acr[pos]:
                 ek = assigned.get((d.doc_id, local_acr[pos][k]))
             elif m.type == "person":
@@ -424,7 +424,7 @@ class Resolver:
         return Resolution(entities, assignments, tuple(roles), tuple(self._suggest(entities)), tuple(rejected))
 
     def _entity(self, acc: _Acc) -> ResolvedEntity:
-        typ: EntityType = acc.fixed_type or max(acc.types, key=lambda t: (acc.types[t], t == "person"))  # type: ignore[assignment]
+        typ: EntityType = acc.fixed_type or max(acc.types, key=lambda t: (acc.types[t], t == "person"))  # type: ignore[assignment,arg-type,index]
         if acc.fixed_name:
             name = acc.fixed_name
         elif typ == "person":

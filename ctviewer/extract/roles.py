@@ -12,6 +12,7 @@ Recognised shapes (``ORG`` is an organisation or place mention, or a plain capit
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _MODIFIER = (
@@ -108,7 +109,7 @@ def _tidy_title(title: str) -> str:
 
 
 def find_role(
-    text: str, start: int, end: int, spans: list[tuple[int, int, str]], window: int = 160
+    text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]], window: int = 160
 ) -> RoleMatch | None:
     """The role of the person named at ``text[start:end]``, if one of the shapes above is found.
 
