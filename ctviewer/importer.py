@@ -107,9 +107,9 @@ class Importer:
                 if outcome.status == "imported" and outcome.document_id is not None:
                     pending_index.append(outcome.document_id)
                 if len(pending_index) >= self.settings.index_batch:
-                    self.index.add(pending_index)
+                    self._index_batch(pending_index)
                     pending_index.clear()
-            self.index.add(pending_index)
+            self._index_batch(pending_index)
         with self.archive.db.write() as session:
             run_row = session.get(ImportRun, run_id)
             assert run_row is not None
@@ -118,6 +118,10 @@ class Importer:
         if progress:
             progress(len(outcomes), total, "cancelled" if was_cancelled else "done")
         return ImportReport(outcomes=tuple(outcomes), cancelled=was_cancelled), run_id
+
+    def _index_batch(self, ids: list[int]) -> None:
+        """New segments without merging while importing; merge only when they pile up."""
+        self.index.add(ids, merge=self.index.segments() >= self.settings.max_index_segments)
 
     def _commit(self, candidate: Candidate, prepared: Prepared | None, run_id: int) -> ImportOutcome:
         """Store one prepared file: original first, then ONE transaction (document, text, report line)."""

@@ -68,13 +68,20 @@ class IndexSync:
         yield
         self.archive.set_index_dirty(False)
 
-    def add(self, ids: Sequence[int]) -> None:
-        """Index (or re-index) these documents from the database."""
+    def add(self, ids: Sequence[int], *, merge: bool = True) -> None:
+        """Index (or re-index) these documents from the database (``merge``: see SearchIndex.add)."""
         if not ids:
             return
         with self.archive.db.read() as session:
             entries = list(documents.index_entries(session, ids, fields=self.fields))
-        self.index.add(entries)
+        self.index.add(entries, merge=merge)
+
+    def segments(self) -> int:
+        return self.index.segment_count()
+
+    def optimize(self) -> None:
+        """Merge the index into one segment (after bulk imports; the caller holds the writer lock)."""
+        self.index.optimize()
 
     def remove(self, ids: Sequence[int]) -> None:
         if ids:

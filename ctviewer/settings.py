@@ -25,6 +25,9 @@ class Limits:
 class Settings:
     limits: Limits = Limits()
     index_batch: int = 200
+    # Bulk imports add index segments without merging until there are this many (see
+    # SearchIndex.add); ``ctviewer import`` then merges them once at the end.
+    max_index_segments: int = 32
     # Processes that extract text during big imports; None means one per CPU beyond the first.
     import_workers: int | None = None
     writer_memory_mb: int = 128
