@@ -20,6 +20,7 @@ from ctviewer import __version__
 from ctviewer.errors import KnownError
 
 if TYPE_CHECKING:
+    from ctviewer.entities_records import EntityChange, EntityRecord, ExtractionReport
     from ctviewer.library import Library
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -63,8 +64,15 @@ def cmd_import(args: argparse.Namespace) -> int:
                 line += "  (" + "; ".join(outcome.warnings) + ")"
         print(line, flush=True)
 
+    extracted = None
     try:
         report = library.import_paths([Path(p) for p in args.paths], progress=bar, on_outcome=show)
+        bar.finish()
+        if library.index_segments() > 8:  # a bulk import left many index segments: merge them once
+            library.optimize_index()
+        if not args.defer_extraction and not report.cancelled and library.pending_extraction():
+            # Finish what this import (or an interrupted earlier one) left waiting for extraction.
+            extracted = library.extract(progress=TerminalProgress("extracting entities"))
     finally:
         bar.finish()
         library.close()
@@ -76,6 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{len(report.of('failed'))} failed",
             file=sys.stderr,
         )
+        if extracted is not None:
+            _print_extraction(extracted)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -216,6 +226,194 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- people, organisations and places ----------------------------------------------------------
+def _print_extraction(report: ExtractionReport) -> None:
+    state = "cancelled after" if report.cancelled else "extracted entities from"
+    print(f"{state} {report.documents} documents: {report.mentions} mentions, {report.entities_created} new "
+          f"entities ({report.seconds:.1f} s)", file=sys.stderr)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from ctviewer.progress import TerminalProgress
+
+    library = _open(args)
+    bar = TerminalProgress("extracting entities")
+    try:
+        report = library.extract(all=args.all, progress=bar)
+    finally:
+        bar.finish()
+        library.close()
+    if args.json:
+        _print_json({"documents": report.documents, "mentions": report.mentions,
+                     "entities_created": report.entities_created, "seconds": round(report.seconds, 3)})
+    else:
+        _print_extraction(report)
+    return EXIT_OK
+
+
+def _entity_json(e: EntityRecord) -> dict[str, object]:
+    return {
+        "id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "documents": list(e.documents),
+        "mentions": e.mentions,
+        "roles": [{"title": r.title, "organisation": r.organisation} for r in e.roles],
+    }
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    library = _open(args, read_only=args.read_only)
+    try:
+        summaries = library.entities(args.type, sort=args.sort, descending=args.desc, limit=args.limit,
+                                     offset=args.offset)
+        records = library.entity_records([e.id for e in summaries]) if args.json else []
+    finally:
+        library.close()
+    if args.json:
+        _print_json([_entity_json(e) for e in records])
+    else:
+        for e in summaries:
+            print(f"{e.id:>6}  {e.type:<12}  {e.mentions:>5} mentions  {e.documents:>4} docs  {_one_line(e.name)}")
+    return EXIT_OK
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    library = _open(args, read_only=args.read_only)
+    try:
+        record = library.entity(args.id)
+        mentions = library.entity_mentions(args.id, limit=args.limit)
+        together = library.cooccurring(args.id)
+        roles = library.roles_over_time(args.id) if record.type == "person" else []
+    finally:
+        library.close()
+    if args.json:
+        out = _entity_json(record)
+        out["mentions"] = [{"document": m.document_id, "start": m.start, "end": m.end, "text": m.text,
+                            "context": _one_line(m.context)} for m in mentions]
+        out["cooccurring"] = [{"id": c.id, "name": c.name, "count": c.count} for c in together]
+        _print_json(out)
+        return EXIT_OK
+    print(f"#{record.id}  {_one_line(record.name)}  ({record.type}, {record.mentions} mentions in "
+          f"{len(record.documents)} documents)")
+    if record.aliases:
+        print("Also:     " + "; ".join(_one_line(a) for a in record.aliases))
+    for r in roles:
+        print(f"Role:     {r.date or '----------'}  {r.title}" + (f", {r.organisation}" if r.organisation else "")
+              + f"  (document {r.document_id})")
+    if together:
+        print("With:     " + ", ".join(f"{_one_line(c.name)} #{c.id} ({c.count})" for c in together[:15]))
+    print()
+    for m in mentions:
+        left, right = _one_line(m.left)[-60:], _one_line(m.right)[:60]
+        print(f"m{m.id:<7} {m.document_id}:{m.start:<7} {left:>60} [{_one_line(m.keyword)}] {right}")
+    return EXIT_OK
+
+
+def _report_change(args: argparse.Namespace, library: Library, change: EntityChange, message: str) -> int:
+    entity_id = change.created if change.created is not None else (change.entities[0] if change.entities else None)
+    if getattr(args, "json", False):
+        records = library.entity_records([entity_id]) if entity_id is not None else []
+        _print_json(_entity_json(records[0]) if records else {"deleted": list(change.deleted)})
+    else:
+        print(message)
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        change = library.merge(args.ids)
+        name = library.entity(change.entities[0]).name
+        return _report_change(args, library, change, f"merged {', '.join(map(str, change.deleted))} into "
+                              f"#{change.entities[0]} {name}")
+    finally:
+        library.close()
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        change = library.rename(args.id, args.name)
+        return _report_change(args, library, change, f"#{args.id} is now called {library.entity(args.id).name}")
+    finally:
+        library.close()
+
+
+def cmd_retype(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        change = library.retype(args.id, args.type)
+        return _report_change(args, library, change, f"#{args.id} is now a {args.type}")
+    finally:
+        library.close()
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        change = library.reject(args.id)
+        return _report_change(args, library, change, f"#{args.id} rejected (not an entity); "
+                              f"{len(change.documents)} documents updated")
+    finally:
+        library.close()
+
+
+def cmd_alias(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        change = library.alias(args.id, args.name)
+        return _report_change(args, library, change, f"#{args.id} is also called {args.name}")
+    finally:
+        library.close()
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        mention_ids = []
+        for item in args.mentions:
+            if re.fullmatch(r"\d+:\d+", item):  # DOCUMENT:START, as `entity ID --json` shows them
+                doc, start = item.split(":")
+                mention_ids.append(library.mention_at(args.id, int(doc), int(start)))
+            elif item.isdigit():
+                mention_ids.append(int(item))
+            else:
+                raise KnownError(f"{item!r} is not a mention id or DOCUMENT:START.")
+        change = library.split(args.id, mention_ids, args.name)
+        new = library.entity(change.created or 0)
+        return _report_change(args, library, change, f"split {len(mention_ids)} mentions of #{args.id} into "
+                              f"#{new.id} {new.name}")
+    finally:
+        library.close()
+
+
+def cmd_suggestions(args: argparse.Namespace) -> int:
+    library = _open(args, read_only=args.read_only)
+    try:
+        found = library.suggestions()
+    finally:
+        library.close()
+    if args.json:
+        _print_json([{"id": s.id, "type": s.type, "a": {"id": s.a, "name": s.a_name},
+                      "b": {"id": s.b, "name": s.b_name}, "score": round(s.score, 1), "reason": s.reason,
+                      "evidence": [_one_line(e) for e in s.evidence]} for s in found])
+    else:
+        for s in found:
+            print(f"{s.id:>5}  {s.score:5.1f}  #{s.a} {_one_line(s.a_name)}  ~  #{s.b} {_one_line(s.b_name)}  "
+                  f"({s.reason})")
+        if found:
+            print("\nmerge with `ctviewer merge A B`, or dismiss with `ctviewer dismiss SUGGESTION`")
+    return EXIT_OK
+
+
+def cmd_dismiss(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        library.dismiss_suggestion(args.id)
+    finally:
+        library.close()
+    print(f"suggestion {args.id} dismissed")
+    return EXIT_OK
+
+
 # -- helpers ------------------------------------------------------------------------------
 def _one_line(text: str) -> str:
     return " ".join(text.split())
@@ -250,6 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    p.add_argument("--defer-extraction", action="store_true",
+                   help="leave people/organisations/places for a later `ctviewer extract`")
+
     p = add("docs", cmd_docs, "list the documents in the archive")
     p.add_argument("--json", action="store_true")
     p.add_argument("--sort", choices=["id", "title", "date", "imported_at"], default="id")
@@ -277,7 +478,51 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("sample", cmd_sample, "build (or reuse) the sample archive from the bundled documents")
     p.add_argument("--json", action="store_true")
 
-    for name in ("docs", "show", "search"):
+    types = ["person", "organisation", "place"]
+    p = add("entities", cmd_entities, "list people, organisations and places")
+    p.add_argument("--type", choices=types)
+    p.add_argument("--sort", choices=["name", "mentions", "documents"], default="name")
+    p.add_argument("--desc", action="store_true", help="sort descending")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+
+    p = add("entity", cmd_entity, "show one entity: aliases, roles, mentions in context, co-occurring entities")
+    p.add_argument("id", type=int)
+    p.add_argument("--limit", type=int, help="show at most this many mentions")
+    p.add_argument("--json", action="store_true")
+
+    p = add("merge", cmd_merge, "merge entities into the first one given")
+    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    p = add("rename", cmd_rename, "set an entity's display name")
+    p.add_argument("id", type=int)
+    p.add_argument("name")
+    p = add("retype", cmd_retype, "change an entity's type")
+    p.add_argument("id", type=int)
+    p.add_argument("type", choices=types)
+    p = add("reject", cmd_reject, "mark an entity as not an entity (never extracted again)")
+    p.add_argument("id", type=int)
+    p = add("alias", cmd_alias, "add another name for an entity")
+    p.add_argument("id", type=int)
+    p.add_argument("name")
+    p = add("split", cmd_split, "move some mentions of an entity to a new entity")
+    p.add_argument("id", type=int)
+    p.add_argument("--mentions", nargs="+", required=True, metavar="M",
+                   help="mention ids, or DOCUMENT:START as `entity ID --json` lists them")
+    p.add_argument("--name", help="name of the new entity (default: its most frequent mention)")
+    for name in ("merge", "rename", "retype", "reject", "alias", "split"):
+        sub.choices[name].add_argument("--json", action="store_true", help="print the resulting entity as JSON")
+
+    p = add("suggestions", cmd_suggestions, "list possible duplicates (similar names) to merge or dismiss")
+    p.add_argument("--json", action="store_true")
+    p = add("dismiss", cmd_dismiss, "dismiss a merge suggestion (the two are different)")
+    p.add_argument("id", type=int, metavar="SUGGESTION")
+
+    p = add("extract", cmd_extract, "extract people, organisations and places from documents still waiting")
+    p.add_argument("--all", action="store_true", help="re-extract the whole archive (corrections are kept)")
+    p.add_argument("--json", action="store_true")
+
+    for name in ("docs", "show", "search", "entities", "entity", "suggestions"):
         sub.choices[name].add_argument("--read-only", action="store_true", help=argparse.SUPPRESS)
     return parser
 

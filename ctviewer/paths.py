@@ -63,6 +63,11 @@ class ArchivePaths:
     def lock(self) -> Path:
         return self.root / LOCK_FILENAME
 
+    @property
+    def gazetteer(self) -> Path:
+        """The archive's own gazetteer (optional): extends the shipped one for this archive."""
+        return self.root / "gazetteer.yaml"
+
     def original(self, sha256: str, suffix: str) -> Path:
         """Content-addressed location of an original: ``originals/ab/abcdef....pdf``."""
         return self.originals / sha256[:2] / f"{sha256}{suffix}"

@@ -65,7 +65,79 @@ STEP_1_CORE: Step = (
     "CREATE INDEX ix_import_items_run ON import_items (run_id)",
 )
 
-MIGRATIONS: list[Step] = [STEP_1_CORE]
+# People, organisations and places (issue 3). Entity ids are AUTOINCREMENT so an id, once
+# used, is never given to another entity: the corrections log refers to entities by id.
+STEP_2_ENTITIES: Step = (
+    """CREATE TABLE entities (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        gazetteer_id TEXT,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        analyst INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        modified_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_entities_type_name ON entities (type, name)",
+    "CREATE INDEX ix_entities_key ON entities (key)",
+    "CREATE INDEX ix_entities_gazetteer_id ON entities (gazetteer_id)",
+    """CREATE TABLE entity_aliases (
+        entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        key TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT 'extracted',
+        PRIMARY KEY (entity_id, alias)
+    )""",
+    "CREATE INDEX ix_entity_aliases_key ON entity_aliases (key)",
+    """CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        sentence_end INTEGER NOT NULL,
+        source TEXT NOT NULL DEFAULT 'ner'
+    )""",
+    "CREATE INDEX ix_mentions_entity ON mentions (entity_id, document_id)",
+    "CREATE INDEX ix_mentions_document ON mentions (document_id, start)",
+    """CREATE TABLE roles (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        organisation_id INTEGER REFERENCES entities (id) ON DELETE SET NULL,
+        organisation_text TEXT,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        date TEXT
+    )""",
+    "CREATE INDEX ix_roles_person ON roles (person_id, date)",
+    "CREATE INDEX ix_roles_document ON roles (document_id)",
+    "CREATE INDEX ix_roles_organisation ON roles (organisation_id)",
+    """CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('merge', 'split', 'rename', 'retype', 'reject', 'alias', 'dismiss')),
+        payload TEXT NOT NULL
+    )""",
+    """CREATE TABLE merge_suggestions (
+        id INTEGER PRIMARY KEY,
+        a INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        b INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        reason TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '[]',
+        dismissed INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (a, b)
+    )""",
+    "CREATE INDEX ix_merge_suggestions_b ON merge_suggestions (b)",
+)
+
+MIGRATIONS: list[Step] = [STEP_1_CORE, STEP_2_ENTITIES]
 
 
 def schema_version() -> int:

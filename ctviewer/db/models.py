@@ -6,7 +6,7 @@ ORM objects never leave a session: queries turn them into records from ``ctviewe
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -79,3 +79,93 @@ class ImportItem(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     reason: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[str] = mapped_column(Text, default="[]")
+
+
+# -- people, organisations and places (migration step 2) ------------------------------------
+class Entity(Base):
+    """A person, organisation or place. ``key`` is the folded display name; ``analyst`` marks
+    entities an analyst decision refers to (never garbage-collected)."""
+
+    __tablename__ = "entities"
+    __table_args__ = (Index("ix_entities_type_name", "type", "name"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text, index=True)
+    gazetteer_id: Mapped[str | None] = mapped_column(Text, index=True)
+    rejected: Mapped[bool] = mapped_column(Integer, default=0)
+    analyst: Mapped[bool] = mapped_column(Integer, default=0)
+    created_at: Mapped[str] = mapped_column(Text)
+    modified_at: Mapped[str] = mapped_column(Text)
+
+
+class EntityAlias(Base):
+    __tablename__ = "entity_aliases"
+
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    alias: Mapped[str] = mapped_column(Text, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, index=True)
+    source: Mapped[str] = mapped_column(Text, default="extracted")  # "extracted" | "analyst"
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+    __table_args__ = (
+        Index("ix_mentions_entity", "entity_id", "document_id"),
+        Index("ix_mentions_document", "document_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text, default="ner")
+
+
+class Role(Base):
+    """A title a person holds in one document ("Under-Secretary-General", of UNOCT), dated by it."""
+
+    __tablename__ = "roles"
+    __table_args__ = (Index("ix_roles_person", "person_id", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"), index=True)
+    organisation_text: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    date: Mapped[str | None] = mapped_column(Text)
+
+
+class Correction(Base):
+    """One analyst decision (append-only log, replayed after every re-extraction)."""
+
+    __tablename__ = "corrections"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class MergeSuggestion(Base):
+    """Entities ``a`` < ``b`` may be the same (fuzzy evidence only); an analyst decides."""
+
+    __tablename__ = "merge_suggestions"
+    __table_args__ = (UniqueConstraint("a", "b"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    a: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    b: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="[]")
+    dismissed: Mapped[bool] = mapped_column(Integer, default=0)

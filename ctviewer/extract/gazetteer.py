@@ -138,8 +138,18 @@ def default_gazetteer_path() -> Path:
     return resources_dir() / GAZETTEER_FILENAME
 
 
+def file_version(path: Path | str | None) -> tuple[str, int]:
+    """A cache key for a user file that changes when the file is edited."""
+    if path is None:
+        return ("", 0)
+    try:
+        return (str(path), Path(path).stat().st_mtime_ns)
+    except OSError:
+        return (str(path), 0)
+
+
 @lru_cache(maxsize=8)
-def _load_cached(paths: tuple[str, ...]) -> Gazetteer:
+def _load_cached(paths: tuple[str, ...], _versions: tuple[tuple[str, int], ...] = ()) -> Gazetteer:
     entries: list[GazetteerEntry] = []
     for p in paths:
         with open(p, encoding="utf-8") as fh:
@@ -152,4 +162,5 @@ def load_gazetteer(user_file: Path | str | None = None) -> Gazetteer:
     paths = [str(default_gazetteer_path())]
     if user_file is not None:
         paths.append(str(Path(user_file).expanduser().resolve()))
-    return _load_cached(tuple(paths))
+    # The user file's modification time is part of the key: an edited file is read again.
+    return _load_cached(tuple(paths), (file_version(user_file),))

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ctviewer.extract.gazetteer import Gazetteer, load_gazetteer
+from ctviewer.extract.gazetteer import Gazetteer, file_version, load_gazetteer
 from ctviewer.extract.mentions import TYPE_LABELS, RawSpan, build_mentions
 from ctviewer.extract.model import Mention
 from ctviewer.extract.textprep import clean_text
@@ -31,7 +31,7 @@ MAX_CHUNK_CHARS = 100_000
 _EXCLUDE = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, ...], Language] = {}
+_cache: dict[tuple[str, int], Language] = {}
 
 
 def _is_acronym(name: str) -> bool:
@@ -78,7 +78,7 @@ def build_nlp(gazetteer: Gazetteer) -> Language:
 
 def get_nlp(user_gazetteer: Path | str | None = None) -> Language:
     """The shared pipeline for this gazetteer (built on first use; thread-safe)."""
-    key = (str(user_gazetteer),)
+    key = file_version(user_gazetteer)  # an edited user gazetteer builds a new pipeline
     with _lock:
         nlp = _cache.get(key)
         if nlp is None:
