@@ -87,6 +87,18 @@ class MentionRecord:
 
 
 @dataclass(frozen=True)
+class DocumentMention:
+    """An entity's span in one document's text (what the reader highlights)."""
+
+    id: int
+    start: int
+    end: int
+    entity_id: int
+    type: str
+    name: str
+
+
+@dataclass(frozen=True)
 class DatedRole:
     """A role as one document states it (for "roles over time")."""
 

@@ -17,6 +17,7 @@ from ctviewer.domain import CheckReport, DocumentRecord, DocumentSummary, Entity
 from ctviewer.entities_records import (
     Cooccurrence,
     DatedRole,
+    DocumentMention,
     EntityChange,
     EntityDocument,
     EntityRecord,
@@ -186,6 +187,11 @@ class Library:
         with self.archive.db.read() as session:
             return entity_queries.entity_mentions(session, entity_id, document_id=document_id, offset=offset,
                                                   limit=limit)
+
+    def document_mentions(self, doc_id: int) -> list[DocumentMention]:
+        """The people, organisations and places of one document, as spans of its text."""
+        with self.archive.db.read() as session:
+            return entity_queries.document_mentions(session, doc_id)
 
     def mention_at(self, entity_id: int, document_id: int, start: int) -> int:
         """The id of an entity's mention given as document and start offset."""

@@ -19,6 +19,7 @@ from ctviewer.domain import EntityType
 from ctviewer.entities_records import (
     Cooccurrence,
     DatedRole,
+    DocumentMention,
     EntityDocument,
     EntityRecord,
     EntitySort,
@@ -204,6 +205,17 @@ def entity_mentions(
         stmt = stmt.limit(limit)
     return [MentionRecord(r.id, r.entity_id, r.document_id, r.start, r.end, r.text, r.ctx, r.cs)
             for r in session.execute(stmt)]
+
+
+def document_mentions(session: Session, document_id: int) -> list[DocumentMention]:
+    """Every entity span of one document in text order, with its entity's type and display name."""
+    stmt = (
+        select(Mention.id, Mention.start, Mention.end, Mention.entity_id, Entity.type, Entity.name)
+        .join(Entity, Entity.id == Mention.entity_id)
+        .where(Mention.document_id == document_id, Entity.rejected == 0)
+        .order_by(Mention.start, Mention.end)
+    )
+    return [DocumentMention(*row) for row in session.execute(stmt)]
 
 
 def mentions_by_id(session: Session, mention_ids: Sequence[int]) -> list[tuple[int, int, int, int, int, str]]:

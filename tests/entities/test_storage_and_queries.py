@@ -142,3 +142,17 @@ def test_unknown_entity_is_not_found(fake_library: Library) -> None:
                  fake_library.cooccurring, fake_library.entity_documents):
         with pytest.raises(NotFoundError, match="99999"):
             call(99999)
+
+
+def test_document_mentions_are_spans_in_text_order(fake_library: Library) -> None:
+    doc = doc_id(fake_library, "a.txt")
+    text = fake_library.document(doc).text
+    spans = fake_library.document_mentions(doc)
+    assert [(s.start, s.end) for s in spans] == sorted((s.start, s.end) for s in spans)
+    assert [text[s.start : s.end] for s in spans] == [
+        "Vladimir Voronkov", "OSCE", "Tashkent", "Regional Cooperation", "Voronkov", "Uzbekistan"]
+    voronkov = entity_named(fake_library, "Vladimir Voronkov")
+    assert {s.entity_id for s in spans if "Voronkov" in text[s.start : s.end]} == {voronkov}
+    assert {s.type for s in spans if s.entity_id == voronkov} == {"person"}
+    fake_library.reject(entity_named(fake_library, "Regional Cooperation"))
+    assert "Regional Cooperation" not in [text[s.start : s.end] for s in fake_library.document_mentions(doc)]
