@@ -1,0 +1,35 @@
+"""What every pane of the window shares: the GUI thread's Library, the task runner, and the
+archive-wide change signals.
+
+- ``library`` is the GUI thread's own Library, for quick reads only (a page of table rows, one
+  document's text and mentions, an entity card). Anything that can take long (search, import,
+  extraction, corrections, which re-index) goes to ``runner``, whose lanes own their Libraries.
+- ``events`` tells panes what changed, so each refreshes only what it shows (every core write
+  returns what it changed: an ImportOutcome, an EntityChange...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from ctviewer.library import Library
+    from ctviewer.ui.tasks import TaskRunner
+
+
+class ArchiveEvents(QObject):
+    """Archive-wide change notifications (emitted on the GUI thread)."""
+
+    documents_changed = Signal(list)  # document ids added/changed; [] = reload everything
+    entities_changed = Signal(object)  # an EntityChange, or None = reload everything
+    extraction_finished = Signal()  # entity counts of documents and the entity panes changed
+
+
+@dataclass
+class UiContext:
+    library: Library
+    runner: TaskRunner
+    events: ArchiveEvents
