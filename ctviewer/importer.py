@@ -109,6 +109,9 @@ class Importer:
                 if len(pending_index) >= self.settings.index_batch:
                     self._index_batch(pending_index)
                     pending_index.clear()
+            else:
+                # The worker-pool preparer also stops early when cancelled: that run was cancelled too.
+                was_cancelled = len(outcomes) < total and cancelled is not None and cancelled()
             self._index_batch(pending_index)
         with self.archive.db.write() as session:
             run_row = session.get(ImportRun, run_id)
