@@ -9,8 +9,8 @@ views drawing plain text, escaped tooltips).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -133,12 +133,10 @@ class EntityCard(QWidget):
         self.tabs.addTab(self.roles, "Roles")
 
         # A click opens; Enter does the same for keyboard users (arrow keys move without opening).
+        # Not the views' `activated`: a double-click would emit it after the click had opened.
         for tree in (self.mentions, self.documents, self.related, self.roles):
             tree.itemClicked.connect(self._on_item_clicked)
-            shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), tree, context=Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(lambda t=tree: self._open_current(t))
-            enter = QShortcut(QKeySequence(Qt.Key.Key_Enter), tree, context=Qt.ShortcutContext.WidgetShortcut)
-            enter.activated.connect(lambda t=tree: self._open_current(t))
+            tree.installEventFilter(self)
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -273,6 +271,13 @@ class EntityCard(QWidget):
         self.roles.setColumnWidth(1, 240)
 
     # -- clicks -------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (isinstance(watched, QTreeWidget) and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self._open_current(watched)
+            return True
+        return super().eventFilter(watched, event)
+
     def _open_current(self, tree: QTreeWidget) -> None:
         item = tree.currentItem()
         if item is not None:
