@@ -176,7 +176,7 @@ class EntitiesPane(QWidget):
         if row < 0:
             self.card.show_entity(entity_id)  # e.g. of another type: the card still tells what it is
             return
-        self._select_ids([entity_id])
+        self.select_entities([entity_id])
         self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def selected_ids(self) -> list[int]:
@@ -202,7 +202,7 @@ class EntitiesPane(QWidget):
         if current in keep:  # the current row stays current (and first) where it can
             keep.remove(current)
             keep.insert(0, current)
-        self._select_ids(keep)
+        self.select_entities(keep)
         if not keep:
             self.card.clear()
         self._update_status()
@@ -332,12 +332,13 @@ class EntitiesPane(QWidget):
         current = self.current_id()
         self.model.set_filter(self.filter.text())
         if current is not None and self.model.row_of(current) >= 0:
-            self._select_ids([current])
+            self.select_entities([current])
         elif self.model.rowCount() == 1:
-            self._select_ids([self.model.entity_id(0) or 0])
+            self.select_entities([self.model.entity_id(0) or 0])
         self._update_status()
 
-    def _select_ids(self, ids: Sequence[int]) -> None:
+    def select_entities(self, ids: Sequence[int]) -> None:
+        """Select these entities (those shown); the first becomes current and gets the card."""
         selection = QItemSelection()
         rows = [r for r in (self.model.row_of(i) for i in ids) if r >= 0]
         last = self.model.columnCount() - 1

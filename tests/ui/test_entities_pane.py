@@ -130,3 +130,16 @@ def test_hostile_name_is_shown_literally_in_table_and_tooltip(ui_ctx: UiContext,
     pane.show_entity(gherman)
     assert pane.card.name_label.text() == HOSTILE
     assert pane.card.name_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_pane_reloads_after_extraction(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    pane = EntitiesPane(ui_ctx, "person")
+    qtbot.addWidget(pane)
+    zhang = entity_named(ui_ctx.library, "Zhang Ming")
+    pane.show_entity(zhang)
+    assert "Zhang Ming" in _names(pane.model)  # rows fetched (and cached)
+    ui_ctx.library.rename(zhang, "Ming Zhang")  # written behind the pane's back
+    assert "Zhang Ming" in _names(pane.model)
+    ui_ctx.events.extraction_finished.emit()
+    assert "Ming Zhang" in _names(pane.model)
+    assert pane.selected_ids() == [zhang] and pane.card.name_label.text() == "Ming Zhang"
