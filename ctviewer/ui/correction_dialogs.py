@@ -121,7 +121,10 @@ def kwic_line(mention: MentionRecord, title: str = "") -> str:
     """One plain-text keyword-in-context line: "title: …before [mention] after…"."""
     left, right = " ".join(mention.left.split()), " ".join(mention.right.split())
     prefix = f"{title}: " if title else ""
-    return f"{prefix}…{left[-70:]} [{mention.keyword or mention.text}] {right[:70]}…"
+    before = ("…" + left[-70:]) if len(left) > 70 else left
+    after = (right[:70] + "…") if len(right) > 70 else right
+    parts = [before, f"[{mention.keyword or mention.text}]", after]
+    return prefix + " ".join(p for p in parts if p)
 
 
 class SplitDialog(QDialog):

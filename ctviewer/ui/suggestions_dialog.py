@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 DATA = Qt.ItemDataRole.UserRole + 1
 
 
+def _score(score: float) -> str:
+    # The core scores similarity out of 100 (rapidfuzz); a fraction would read as 0.93.
+    return f"{score:.0f}" if score > 1 else f"{score:.2f}"
+
+
 class SuggestionsDialog(QDialog):
     """Lists ``library.suggestions()`` (of one entity type, or all) with Merge and Dismiss."""
 
@@ -97,7 +102,7 @@ class SuggestionsDialog(QDialog):
         self.list.clear()
         shown = [s for s in self._ctx.library.suggestions() if self._type is None or s.type == self._type]
         for s in shown:
-            item = QTreeWidgetItem([s.a_name, s.b_name, f"{s.score:.2f}", s.reason])
+            item = QTreeWidgetItem([s.a_name, s.b_name, _score(s.score), s.reason])
             item.setData(0, DATA, s)
             item.setToolTip(0, rich_tooltip(s.a_name))
             item.setToolTip(1, rich_tooltip(s.b_name))
@@ -151,7 +156,7 @@ class SuggestionsDialog(QDialog):
         if s is None:
             self.evidence.setPlainText("")
         else:
-            lines = [f"{s.a_name}  /  {s.b_name}  ({s.reason}, score {s.score:.2f})", ""]
+            lines = [f"{s.a_name}  /  {s.b_name}  ({s.reason}, score {_score(s.score)})", ""]
             lines += [f"• {sentence}" for sentence in s.evidence] or ["(no sentences recorded)"]
             self.evidence.setPlainText("\n".join(lines))
         self._set_busy(self._busy)
