@@ -1,4 +1,4 @@
-"""The command line: ``ctviewer [--archive DIR] COMMAND ...``.
+"""The command line: ``ctviewer [--archive DIR] COMMAND ...``; with no command, the desktop app.
 
 A composition root like ``app.py``: it parses arguments, opens the library and prints.
 Command modules are imported lazily so that quick commands (``search``) never pay for
@@ -531,8 +531,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        # No command: the desktop app (Qt is imported only now, so commands stay quick).
+        from ctviewer.ui.app import run
+
+        return run(Path(args.archive) if args.archive else None)
     try:
         return int(args.func(args))
     except KnownError as exc:

@@ -9,7 +9,7 @@ a cancelled task is silenced, and a cancelled import still has a report worth sh
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,10 +48,14 @@ class ImportController(QObject):
     started = Signal(str)  # a description of what is being imported
     progressed = Signal(int, int, str)  # done, total (-1 unknown), what is happening now
     finished = Signal(object)  # the ImportResult (cancelled imports too); None if it failed
+    sample_built = Signal(object)  # the Path of the sample archive, ready to open
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None, *, show_report: bool = True,
-                 batch_interval_ms: int = BATCH_INTERVAL_MS) -> None:
+                 batch_interval_ms: int = BATCH_INTERVAL_MS,
+                 open_library: Callable[[Path], Library] | None = None) -> None:
         super().__init__(parent)
+        # How the sample archive (another folder than ctx's) is opened; tests pass a fake extractor.
+        self._open_library = open_library
         self._ctx = ctx
         self._window = parent
         self._show_report = show_report
@@ -112,6 +116,47 @@ class ImportController(QObject):
         )
         self._flush_timer.start()
         self.started.emit(description)
+        return True
+
+    def build_sample(self, root: Path) -> bool:
+        """Build the sample archive at ``root`` from the bundled documents (as ``ctviewer sample``
+        does, plus entity extraction), then emit ``sample_built(root)``. Idempotent."""
+        if self._task is not None:
+            return False
+        self._cancel = threading.Event()
+        cancel = self._cancel
+        opener = self._open_library
+
+        def work(_library: Library, t: TaskContext) -> Path:
+            from ctviewer.library import Library as _Library
+            from ctviewer.sample import sample_documents_dir
+
+            def stopped() -> bool:
+                return cancel.is_set() or t.cancelled()
+
+            sample = opener(root) if opener is not None else _Library.open(root)
+            try:
+                sample.import_paths([sample_documents_dir()], cancelled=stopped,
+                                    progress=lambda d, n, m: t.progress(d, n, "Building the sample archive"))
+                if not stopped() and sample.pending_extraction():
+                    sample.extract(progress=lambda d, n, m: t.progress(d, n, "Finding people, organisations and "
+                                                                             "places in the sample"),
+                                   cancelled=stopped)
+                return sample.root
+            finally:
+                sample.close()
+
+        def done(path: Path) -> None:
+            self._end()
+            if not cancel.is_set():
+                self.sample_built.emit(path)
+            else:
+                self.finished.emit(None)
+
+        self._task = self._ctx.runner.submit(
+            "write", work, description="Building the sample archive", on_done=done, on_error=self._on_error,
+            on_progress=lambda d, n, m: self.progressed.emit(d, -1 if n is None else n, m))
+        self.started.emit("Building the sample archive")
         return True
 
     def cancel(self) -> None:

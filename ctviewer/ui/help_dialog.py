@@ -1,0 +1,69 @@
+"""Help > Keyboard shortcuts / Query syntax / About: fixed texts of our own (rich text is safe
+here because nothing in them comes from documents)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from ctviewer import __version__
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+K", "Search: focus the search field"),
+    ("Ctrl+1 … Ctrl+4", "Documents, People, Organisations, Places"),
+    ("Ctrl+F", "Find in the open document"),
+    ("F3 / Shift+F3", "Next / previous search hit in the document"),
+    ("Enter, double-click", "Open the selected document or entity"),
+    ("Arrow keys, Tab", "Move in lists; move between fields and panes"),
+    ("Ctrl+O", "Open another archive"),
+    ("Ctrl+I", "Import files"),
+    ("Ctrl+Q", "Quit"),
+)
+
+QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
+    ("terrorism financing", "documents with both words (AND is the default); words are stemmed"),
+    ("Syria OR Iraq, sanctions NOT Iran, -Iran", "either word; exclusion"),
+    ('"Joint Plan of Action"', "the exact phrase"),
+    ("extrem*", "words starting with “extrem” (at least two letters before the *)"),
+    ("Mirziyoev~, samarkant~2", "words within 1 (or 2) edits"),
+    ("title:statement", "a word in the title"),
+    ("person:voronkov, org:osce, place:tashkent", "documents naming that person / organisation / place"),
+    ("type:pdf, lang:ru", "file type, language"),
+    ("date:2022, date:[2019 TO 2021], date:>2020", "document dates; ranges include whole years or months"),
+    ("(Russia OR China) AND date:[2015 TO 2020]", "grouping"),
+)
+
+
+def _table(rows: tuple[tuple[str, str], ...], left: str, right: str) -> str:
+    body = "".join(f"<tr><td><code>{a}</code></td><td>{b}</td></tr>" for a, b in rows)
+    return (f"<table cellspacing='0' cellpadding='4'><tr><th align='left'>{left}</th>"
+            f"<th align='left'>{right}</th></tr>{body}</table>")
+
+
+def shortcuts_html() -> str:
+    return "<h3>Keyboard shortcuts</h3>" + _table(SHORTCUTS, "Keys", "Action")
+
+
+def query_syntax_html() -> str:
+    return ("<h3>Query syntax</h3>" + _table(QUERY_SYNTAX, "You type", "Finds")
+            + "<p>When nothing matches, the search suggests a spelling that does (“did you mean”).</p>")
+
+
+def about_html() -> str:
+    return (f"<h3>ctviewer {__version__}</h3><p>An offline archive viewer for counter-terrorism documents: "
+            "search, people, organisations and places, all on this computer. Nothing is sent anywhere.</p>")
+
+
+class HelpDialog(QDialog):
+    def __init__(self, title: str, html_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(620, 440)
+        layout = QVBoxLayout(self)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setHtml(html_text)
+        layout.addWidget(self.browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
