@@ -135,9 +135,10 @@ class Importer:
             return self._record(run_id, ImportOutcome(shown, "failed", reason=prepared.reason))
         if prepared.duplicate_of is not None:
             return self._record(run_id, ImportOutcome(shown, "duplicate", prepared.duplicate_of))
-        assert prepared.sha256 is not None and prepared.data is not None and prepared.extracted is not None
+        assert prepared.sha256 is not None and prepared.extracted is not None
         path, extracted = candidate.path, prepared.extracted
-        self.archive.originals.put(prepared.sha256, path.suffix.lower(), prepared.data)
+        if prepared.data is not None:  # prepared here, not in a worker (which stored it already)
+            self.archive.originals.put(prepared.sha256, path.suffix.lower(), prepared.data)
         title = (extracted.title or "").strip() or path.stem
         with self.archive.db.write() as session:
             again = documents.find_by_sha256(session, prepared.sha256)  # an earlier file of this run, or another writer
@@ -145,7 +146,7 @@ class Importer:
                 outcome = ImportOutcome(shown, "duplicate", again)
             else:
                 doc_id = documents.insert_document(
-                    session, extracted, sha256=prepared.sha256, size_bytes=len(prepared.data),
+                    session, extracted, sha256=prepared.sha256, size_bytes=prepared.size,
                     source_path=str(path.absolute()), original_name=path.name,
                     imported_at=now_iso(), title=title[:500],
                 )
@@ -176,7 +177,7 @@ class _Preparer:
         if self.workers:
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker, initargs=(str(self.archive.paths.db), self.settings.limits),
+                initializer=init_worker, initargs=(str(self.archive.paths.root), self.settings.limits),
             )
         return self
 

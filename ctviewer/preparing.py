@@ -1,9 +1,10 @@
 """The CPU-heavy half of an import, runnable in worker processes.
 
 ``prepare`` reads a file, hashes it, skips known duplicates and extracts its text; it
-touches nothing in the archive. The importer commits the results in order in the main
-process (original, then one database transaction, then the index), so killing a worker
-or the whole import at any moment leaves no half document behind.
+touches nothing in the archive but the content-addressed originals folder (workers store
+the original themselves). The importer commits the results in order in the main process
+(one database transaction, then the index), so killing a worker or the whole import at any
+moment leaves no half document behind: at most an unreferenced original.
 
 On a multi-core machine the importer runs ``prepare`` in a pool of worker processes while
 the main process writes the database and the Whoosh index: extraction and indexing
@@ -21,6 +22,8 @@ from ctviewer.db.documents import find_by_sha256
 from ctviewer.db.engine import Database
 from ctviewer.domain import ExtractedText
 from ctviewer.errors import RejectedFile
+from ctviewer.originals import OriginalStore
+from ctviewer.paths import ArchivePaths
 from ctviewer.settings import MB, Limits
 
 
@@ -30,7 +33,8 @@ class Prepared:
 
     path: Path
     sha256: str | None = None
-    data: bytes | None = None
+    data: bytes | None = None  # None once a worker stored the original itself
+    size: int = 0
     extracted: ExtractedText | None = None
     duplicate_of: int | None = None
     reason: str | None = None
@@ -60,8 +64,13 @@ def read_bytes(path: Path, limit: int) -> bytes:
     return data
 
 
-def prepare(path: Path, limits: Limits, db: Database | None) -> Prepared:
-    """Read, hash and extract one file. ``db`` (read-only use) lets known duplicates skip extraction."""
+def prepare(path: Path, limits: Limits, db: Database | None, originals: OriginalStore | None = None) -> Prepared:
+    """Read, hash and extract one file. ``db`` (read-only use) lets known duplicates skip extraction.
+
+    With ``originals`` the file is stored there at once (content-addressed, fsync'd) and its bytes
+    are not returned: a worker process then spares the writer process both the copy and the
+    fsync. A document whose commit never happens leaves an unreferenced original, which
+    ``check`` reports and ``check --repair`` removes."""
     try:
         data = read_bytes(path, limits.max_file_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
@@ -76,7 +85,10 @@ def prepare(path: Path, limits: Limits, db: Database | None) -> Prepared:
             raise
         except Exception as exc:  # a reader bug must not stop the rest of the batch
             raise RejectedFile(f"could not be read ({type(exc).__name__}: {exc})"[:300]) from exc
-        return Prepared(path, sha256, data, extracted)
+        if originals is not None:
+            originals.put(sha256, path.suffix.lower(), data)
+            return Prepared(path, sha256, None, len(data), extracted)
+        return Prepared(path, sha256, data, len(data), extracted)
     except RejectedFile as exc:
         return Prepared(path, reason=str(exc))
 
@@ -84,14 +96,17 @@ def prepare(path: Path, limits: Limits, db: Database | None) -> Prepared:
 # -- worker processes ---------------------------------------------------------------------------
 _worker_db: Database | None = None
 _worker_limits: Limits | None = None
+_worker_originals: OriginalStore | None = None
 
 
-def init_worker(db_path: str, limits: Limits) -> None:
-    global _worker_db, _worker_limits
-    _worker_db = Database(Path(db_path), read_only=True)
+def init_worker(archive_root: str, limits: Limits) -> None:
+    global _worker_db, _worker_limits, _worker_originals
+    paths = ArchivePaths(Path(archive_root))
+    _worker_db = Database(paths.db, read_only=True)
     _worker_limits = limits
+    _worker_originals = OriginalStore(paths)
 
 
 def prepare_in_worker(path: str) -> Prepared:
     assert _worker_limits is not None, "init_worker was not called"
-    return prepare(Path(path), _worker_limits, _worker_db)
+    return prepare(Path(path), _worker_limits, _worker_db, _worker_originals)
