@@ -1,0 +1,532 @@
+"""The reader: one document's clean text with its people, organisations and places
+highlighted, search hits to step through, a find bar, page markers and a citation to copy.
+
+Opening is cheap whatever the size: the text goes into a QPlainTextEdit (which lays out only
+what is shown), highlights are ExtraSelections computed for the region on screen only (and
+recomputed as it scrolls), and the query's hit spans are found on the read lane.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctviewer import browse
+from ctviewer.domain import DocumentRecord
+from ctviewer.entities_records import DocumentMention
+from ctviewer.errors import KnownError, NotFoundError
+from ctviewer.ui.context import UiContext
+from ctviewer.ui.reader_highlights import (
+    ENTITY_KINDS,
+    KIND_COLOURS,
+    KIND_LABELS,
+    OffsetMap,
+    SpanList,
+    breakable,
+    build_selections,
+    mention_spans,
+    plain_spans,
+    plain_tooltip,
+)
+from ctviewer.ui.reader_text import ReaderTextEdit
+from ctviewer.ui.tasks import Task
+
+EMPTY_TEXT = "Open a document from the list or from search results."
+# Highlights are built for the characters on screen plus this margin either side, so small
+# scrolls need no rebuild.
+WINDOW_MARGIN = 20_000
+MAX_FIND_MATCHES = 10_000
+FIND_DELAY_MS = 150
+
+
+class ReaderPane(QWidget):
+    """Shows one document. ``entity_activated(entity_id)`` when a highlighted name is clicked
+    (or Enter is pressed on it)."""
+
+    entity_activated = Signal(int)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._record: DocumentRecord | None = None
+        self._offsets = OffsetMap("")
+        self._mentions = SpanList()
+        self._hits = SpanList()
+        self._finds = SpanList()
+        self._query = ""
+        self._hit_task: Task | None = None
+        self._window: tuple[int, int] | None = None  # character range the highlights cover
+
+        # header
+        self.title_label = self._plain_label(word_wrap=True)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.meta_label = self._plain_label()
+        self.page_label = self._plain_label()
+        meta_row = QHBoxLayout()
+        meta_row.addWidget(self.meta_label, 1)
+        meta_row.addWidget(self.page_label)
+
+        # toolbar: entity toggles, hits, actions
+        self.kind_boxes: dict[str, QCheckBox] = {}
+        tools = QHBoxLayout()
+        for kind in ENTITY_KINDS:
+            box = QCheckBox(KIND_LABELS[kind], self)
+            box.setChecked(True)
+            box.setIcon(self._swatch(KIND_COLOURS[kind]))
+            box.toggled.connect(self._invalidate_highlights)
+            self.kind_boxes[kind] = box
+            tools.addWidget(box)
+        tools.addStretch(1)
+        self.previous_hit_button = self._tool_button("◀", "Previous hit (Shift+F3)", self.previous_hit)
+        self.hit_label = self._plain_label()
+        self.next_hit_button = self._tool_button("▶", "Next hit (F3)", self.next_hit)
+        tools.addWidget(self.previous_hit_button)
+        tools.addWidget(self.hit_label)
+        tools.addWidget(self.next_hit_button)
+        self.open_button = QPushButton("Open original", self)
+        self.open_button.clicked.connect(self.open_original)
+        self.cite_button = QPushButton("Copy citation", self)
+        self.cite_button.clicked.connect(self.copy_citation)
+        tools.addWidget(self.open_button)
+        tools.addWidget(self.cite_button)
+
+        # find bar (Ctrl+F, created by the window, calls show_find)
+        self.find_bar = QWidget(self)
+        self.find_edit = QLineEdit(self.find_bar)
+        self.find_edit.setPlaceholderText("Find in document")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_label = self._plain_label()
+        find_row = QHBoxLayout(self.find_bar)
+        find_row.setContentsMargins(0, 0, 0, 0)
+        find_row.addWidget(self.find_edit, 1)
+        find_row.addWidget(self._tool_button("◀", "Previous match (Shift+Enter)", self.previous_find))
+        find_row.addWidget(self._tool_button("▶", "Next match (Enter)", self.next_find))
+        find_row.addWidget(self.find_label)
+        find_row.addWidget(self._tool_button("✕", "Close (Esc)", self.hide_find))
+        self.find_bar.hide()
+        self._find_timer = QTimer(self)
+        self._find_timer.setSingleShot(True)
+        self._find_timer.setInterval(FIND_DELAY_MS)
+        self._find_timer.timeout.connect(self._run_find)
+        self.find_edit.textChanged.connect(self._find_timer.start)
+        self.find_edit.returnPressed.connect(self.next_find)
+        for keys, slot in (("Shift+Return", self.previous_find), ("Escape", self.hide_find)):
+            shortcut = QShortcut(QKeySequence(keys), self.find_bar)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        # text, or the empty state
+        self.text_edit = ReaderTextEdit(self)
+        self.text_edit.tooltip_for = self._tooltip_for
+        self.text_edit.position_activated.connect(self._on_position_activated)
+        self.text_edit.cursorPositionChanged.connect(self._on_cursor_moved)
+        self.text_edit.verticalScrollBar().valueChanged.connect(self._schedule_highlights)
+        self.empty_label = self._plain_label()
+        self.empty_label.setText(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setEnabled(False)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self.text_edit)
+        self.status_label = self._plain_label()
+
+        self.header = QWidget(self)
+        header_layout = QVBoxLayout(self.header)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        header_layout.addWidget(self.title_label)
+        header_layout.addLayout(meta_row)
+        header_layout.addLayout(tools)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.status_label)
+
+        self._highlight_timer = QTimer(self)
+        self._highlight_timer.setSingleShot(True)
+        self._highlight_timer.setInterval(0)
+        self._highlight_timer.timeout.connect(self._refresh_highlights)
+
+        ctx.events.entities_changed.connect(self._reload_mentions)
+        ctx.events.extraction_finished.connect(self._reload_mentions)
+        ctx.events.documents_changed.connect(self._on_documents_changed)
+        self._show_empty(EMPTY_TEXT)
+
+    # -- public API --------------------------------------------------------------------------
+    @property
+    def document_id(self) -> int | None:
+        return self._record.id if self._record is not None else None
+
+    @property
+    def hit_count(self) -> int:
+        return len(self._hits)
+
+    def open_document(self, doc_id: int, *, position: int = -1, query: str = "") -> None:
+        """Show ``doc_id``; select the mention or word at character ``position`` if given, else
+        the query's first hit once the hits are found (on the read lane)."""
+        if self._hit_task is not None:
+            self._hit_task.cancel()
+            self._hit_task = None
+        try:
+            record = self._ctx.library.document(doc_id)
+            mentions = self._ctx.library.document_mentions(doc_id)
+        except NotFoundError:
+            self._record = None
+            self._show_empty("This document is no longer in the archive.")
+            return
+        self._record = record
+        self._offsets = OffsetMap(record.text)
+        self._mentions = mention_spans(mentions)
+        self._hits = SpanList()
+        self._finds = SpanList()
+        self._query = query.strip()
+        self._window = None
+        self.text_edit.setExtraSelections([])
+        self.text_edit.setPlainText(breakable(record.text))
+        self.text_edit.set_page_breaks(record.page_spans, self._offsets.to_qt)
+        self.stack.setCurrentWidget(self.text_edit)
+        self._fill_header(record)
+        self.status_label.setText("")
+        self._update_hit_label()
+        if position >= 0:
+            self._select_at(position)
+        if self._query:
+            self._find_hits(record.id, record.text, self._query, jump=position < 0)
+        if self.find_bar.isVisible() and self.find_edit.text():
+            self._run_find()
+        self._schedule_highlights()
+
+    def show_find(self) -> None:
+        """Show the find bar with its text selected (Ctrl+F)."""
+        self.find_bar.show()
+        self.find_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_edit.selectAll()
+
+    def hide_find(self) -> None:
+        self.find_bar.hide()
+        self._finds = SpanList()
+        self._invalidate_highlights()
+        self.text_edit.setFocus()
+
+    def next_hit(self) -> None:
+        """F3: the next find match while the find bar is in use, else the next search hit."""
+        if self._finding():
+            self.next_find()
+        else:
+            self._step(self._hits, forward=True)
+            self._update_hit_label()
+
+    def previous_hit(self) -> None:
+        if self._finding():
+            self.previous_find()
+        else:
+            self._step(self._hits, forward=False)
+            self._update_hit_label()
+
+    def next_find(self) -> None:
+        self._step(self._finds, forward=True)
+        self._update_find_label()
+
+    def previous_find(self) -> None:
+        self._step(self._finds, forward=False)
+        self._update_find_label()
+
+    def citation(self) -> str:
+        """Title, date, source file and the page(s) of the selection or cursor."""
+        if self._record is None:
+            return ""
+        summary = self._record.summary
+        parts = [f"\u201c{summary.title}\u201d", summary.date or "n.d.", Path(summary.source_path).name]
+        cursor = self.text_edit.textCursor()
+        first = self._record.page_at(self._offsets.from_qt(cursor.selectionStart()))
+        last_offset = max(cursor.selectionStart(), cursor.selectionEnd() - 1)
+        last = self._record.page_at(self._offsets.from_qt(last_offset))
+        if first is not None:
+            parts.append(f"p. {first}" if last in (None, first) else f"pp. {first}\u2013{last}")
+        return ", ".join(parts)
+
+    def copy_citation(self) -> None:
+        text = self.citation()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.status_label.setText("Citation copied.")
+
+    def open_original(self) -> None:
+        if self._record is None:
+            return
+        try:
+            path = self._ctx.library.original_path(self._record.id)
+        except KnownError as exc:
+            self.status_label.setText(f"The original file cannot be opened: {exc}")
+            return
+        if not path.is_file():
+            self.status_label.setText("The original file is missing from the archive (ctviewer check --repair).")
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.status_label.setText("No application is set up to open this kind of file.")
+
+    def highlighted(self) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of the highlights now applied, in character offsets (tests, debugging)."""
+        colours = {KIND_COLOURS[k].rgba(): k for k in (*ENTITY_KINDS, "hit")}
+        out = []
+        for selection in self.text_edit.extraSelections():
+            kind = colours.get(selection.format.background().color().rgba(), "?")
+            start = self._offsets.from_qt(selection.cursor.selectionStart())
+            out.append((start, self._offsets.from_qt(selection.cursor.selectionEnd()), kind))
+        return out
+
+    # -- hits and find ------------------------------------------------------------------------
+    def _find_hits(self, doc_id: int, text: str, query: str, *, jump: bool) -> None:
+        def work(library: Any, _task: Any) -> list[tuple[int, int]]:
+            try:
+                return browse.hit_spans(library, query, text)
+            except KnownError:  # a query the search refused: nothing to highlight
+                return []
+
+        def done(spans: list[tuple[int, int]]) -> None:
+            self._hit_task = None
+            if self.document_id != doc_id:
+                return
+            self._hits = plain_spans(spans)
+            if jump and spans:
+                self._select(*spans[0])
+            self._update_hit_label()
+            self._invalidate_highlights()
+
+        self.hit_label.setText("finding hits…")
+        self._hit_task = self._ctx.runner.submit("read", work, description="Finding hits", on_done=done)
+
+    def _run_find(self) -> None:
+        self._find_timer.stop()
+        needle = self.find_edit.text()
+        if self._record is None or not needle:
+            self._finds = SpanList()
+        else:
+            pattern = re.compile(re.escape(needle), re.IGNORECASE)
+            spans = []
+            for match in pattern.finditer(self._record.text):
+                spans.append(match.span())
+                if len(spans) >= MAX_FIND_MATCHES:
+                    break
+            self._finds = plain_spans(spans)
+            if spans:
+                # Start from the top of what is on screen, as editors do.
+                first, _ = self.text_edit.visible_range()
+                i = self._finds.next_after(self._offsets.from_qt(first) - 1)
+                if i is not None:
+                    self._select(*self._finds.span(i))
+        self._update_find_label()
+        self._invalidate_highlights()
+
+    def _finding(self) -> bool:
+        return self.find_bar.isVisible() and bool(self.find_edit.text())
+
+    def _step(self, spans: SpanList, *, forward: bool) -> None:
+        cursor = self.text_edit.textCursor()
+        here = self._offsets.from_qt(cursor.selectionStart())
+        i = spans.next_after(here) if forward else spans.previous_before(here)
+        if i is not None:
+            self._select(*spans.span(i))
+
+    def _current_index(self, spans: SpanList) -> int | None:
+        cursor = self.text_edit.textCursor()
+        start = self._offsets.from_qt(cursor.selectionStart())
+        end = self._offsets.from_qt(cursor.selectionEnd())
+        i = spans.at(start)
+        return i if i is not None and spans.span(i) == (start, end) else None
+
+    def _update_hit_label(self) -> None:
+        total = len(self._hits)
+        enabled = total > 0
+        self.previous_hit_button.setEnabled(enabled)
+        self.next_hit_button.setEnabled(enabled)
+        if not self._query:
+            self.hit_label.setText("")
+            return
+        current = self._current_index(self._hits)
+        if total == 0:
+            self.hit_label.setText("no hits")
+        elif current is None:
+            self.hit_label.setText(f"{total:,} hit{'s' if total != 1 else ''}")
+        else:
+            self.hit_label.setText(f"hit {current + 1:,} of {total:,}")
+
+    def _update_find_label(self) -> None:
+        total = len(self._finds)
+        if not self.find_edit.text():
+            self.find_label.setText("")
+        elif total == 0:
+            self.find_label.setText("not found")
+        else:
+            current = self._current_index(self._finds)
+            more = "+" if total >= MAX_FIND_MATCHES else ""
+            self.find_label.setText(f"{(current or 0) + 1:,} of {total:,}{more}")
+
+    # -- selection and highlights ----------------------------------------------------------------
+    def _select(self, start: int, end: int) -> None:
+        cursor = self.text_edit.textCursor()
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.text_edit.setTextCursor(cursor)
+        self.text_edit.centerCursor()
+        self._schedule_highlights()
+
+    def _select_at(self, position: int) -> None:
+        """Select the mention at ``position``, else the word there, else put the cursor there."""
+        assert self._record is not None
+        position = min(position, len(self._record.text))
+        i = self._mentions.at(position)
+        if i is not None:
+            self._select(*self._mentions.span(i))
+            return
+        match = re.compile(r"\w+").match(self._record.text, position)
+        self._select(position, match.end() if match else position)
+
+    def _invalidate_highlights(self, *_args: object) -> None:
+        self._window = None
+        self._schedule_highlights()
+
+    def _schedule_highlights(self, *_args: object) -> None:
+        self._highlight_timer.start()
+        self._update_page_label()
+
+    def _refresh_highlights(self) -> None:
+        if self._record is None:
+            return
+        first, last = self.text_edit.visible_range()
+        start, end = self._offsets.from_qt(first), self._offsets.from_qt(last)
+        if self._window is not None and self._window[0] <= start and end <= self._window[1]:
+            return  # still inside the region already highlighted
+        window = (max(0, start - WINDOW_MARGIN), end + WINDOW_MARGIN)
+        kinds = [kind for kind, box in self.kind_boxes.items() if box.isChecked()]
+        selections = build_selections(self.text_edit.document(), self._offsets, window, self._mentions, kinds,
+                                      [self._hits, self._finds])
+        self.text_edit.setExtraSelections(selections)
+        self._window = window
+
+    def _reload_mentions(self, *_args: object) -> None:
+        if self._record is None:
+            return
+        try:
+            self._mentions = mention_spans(self._ctx.library.document_mentions(self._record.id))
+        except NotFoundError:
+            return
+        self._invalidate_highlights()
+
+    def _on_documents_changed(self, ids: list[int]) -> None:
+        doc_id = self.document_id
+        if doc_id is not None and (not ids or doc_id in ids):
+            position = self._offsets.from_qt(self.text_edit.textCursor().selectionStart())
+            self.open_document(doc_id, position=position, query=self._query)
+
+    def _on_cursor_moved(self) -> None:
+        self._update_page_label()
+        self._update_hit_label()
+        self._update_find_label()
+
+    # -- entities under the pointer -------------------------------------------------------------
+    def _mention_at_qt(self, qt_position: int) -> DocumentMention | None:
+        i = self._mentions.at(self._offsets.from_qt(qt_position))
+        if i is None:
+            return None
+        mention = self._mentions.payloads[i]
+        assert isinstance(mention, DocumentMention)
+        return mention if self.kind_boxes[mention.type].isChecked() else None
+
+    def _tooltip_for(self, qt_position: int) -> str | None:
+        mention = self._mention_at_qt(qt_position)
+        if mention is None:
+            return None
+        return plain_tooltip(f"{mention.name} ({mention.type})")
+
+    def _on_position_activated(self, qt_position: int) -> None:
+        mention = self._mention_at_qt(qt_position)
+        if mention is not None:
+            self.entity_activated.emit(mention.entity_id)
+
+    # -- header -----------------------------------------------------------------------------
+    def _fill_header(self, record: DocumentRecord) -> None:
+        summary = record.summary
+        self.title_label.setText(summary.title)
+        parts = [summary.date or "undated", Path(summary.source_path).name, summary.file_type.upper()]
+        if summary.pages:
+            parts.append(f"{summary.pages} page{'s' if summary.pages != 1 else ''}")
+        if record.truncated:
+            parts.append("text truncated")
+        self.meta_label.setText(" \u00b7 ".join(parts))
+        self.header.setEnabled(True)
+        self._update_page_label()
+
+    def _update_page_label(self) -> None:
+        record = self._record
+        if record is None or not record.page_spans:
+            self.page_label.setText("")
+            return
+        # The cursor's page while the cursor is on screen, else the page at the top of the view.
+        position = self.text_edit.textCursor().position()
+        if not self.text_edit.viewport().rect().contains(self.text_edit.cursorRect().center()):
+            position = self.text_edit.visible_range()[0]
+        page = record.page_at(self._offsets.from_qt(position))
+        total = record.summary.pages or max(s.page for s in record.page_spans)
+        self.page_label.setText(f"page {page} of {total}" if page is not None else "")
+
+    def _show_empty(self, message: str) -> None:
+        self.empty_label.setText(message)
+        self.stack.setCurrentWidget(self.empty_label)
+        self.text_edit.setExtraSelections([])
+        self.text_edit.clear()
+        self.title_label.setText("")
+        self.meta_label.setText("")
+        self.page_label.setText("")
+        self.hit_label.setText("")
+        self.header.setEnabled(False)
+
+    # -- small builders -----------------------------------------------------------------------
+    def _plain_label(self, *, word_wrap: bool = False) -> QLabel:
+        label = QLabel(self)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # document text is never markup
+        label.setWordWrap(word_wrap)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _tool_button(self, text: str, tip: str, slot: Any) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    @staticmethod
+    def _swatch(colour: QColor) -> QIcon:
+        pixmap = QPixmap(QSize(12, 12))
+        pixmap.fill(QColor(colour.red(), colour.green(), colour.blue()))
+        return QIcon(pixmap)
