@@ -17,7 +17,9 @@ from tests.entities.conftest import doc_id, entity_named
 from tests.ui.conftest import make_context
 from tests.ui.documents_factory import add_document
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+# The offscreen platform's own complaints when windows (and tooltips) are shown.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
+                                       "This plugin does not support raise")
 WAIT_MS = 10_000
 HOSTILE = ('Before <img src="http://127.0.0.1:9/x.png"> middle <a href="file:///etc/passwd">x</a> '
            "and <script>alert(1)</script> after &amp; <b>bold</b>\n")
@@ -334,3 +336,57 @@ def test_long_lines_are_broken_without_moving_offsets() -> None:
     assert all(a == b or (a == " " and b == "\n") for a, b in zip(text, shown, strict=True))
     assert breakable("x" * (LONG_LINE + 5)) == "x" * (LONG_LINE + 5)  # nowhere to break
     assert breakable("short\ntext") == "short\ntext"
+
+
+def test_highlights_follow_the_scrolled_region(ui_ctx: UiContext, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ctviewer.ui.reader_pane as reader_module
+
+    monkeypatch.setattr(reader_module, "WINDOW_MARGIN", 500)
+    text = "".join(f"Line {i}: a report from Tashkent.\n" for i in range(3000))
+    doc = add_document(ui_ctx.library.root, text, title="Long", name="long.txt")
+    reader = make_reader(ui_ctx, qtbot)
+    reader.open_document(doc, position=0, query="tashkent")
+    settle(ui_ctx, qtbot)
+    assert reader.hit_count == 3000
+    starts = [s for s, _, k in reader.highlighted() if k == "hit"]
+    assert starts and max(starts) < len(text) // 10  # only around what is on screen
+    bar = reader.text_edit.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.wait(30)
+    starts = [s for s, _, k in reader.highlighted() if k == "hit"]
+    assert text.rindex("Tashkent") in starts
+    assert min(starts) > len(text) // 2
+
+
+def test_hovering_a_name_shows_its_entity(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    reader = make_reader(ui_ctx, qtbot)
+    lib = ui_ctx.library
+    text = lib.document(doc_id(lib, "a.txt")).text
+    reader.open_document(doc_id(lib, "a.txt"))
+    cursor = reader.text_edit.textCursor()
+    cursor.setPosition(text.index("Voronkov thanked") + 2)
+    point = reader.text_edit.cursorRect(cursor).center()
+    viewport = reader.text_edit.viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point)))
+    assert QToolTip.text() == plain_tooltip("Vladimir Voronkov (person)")  # the surname resolves to the person
+    QToolTip.hideText()
+
+
+def test_a_changed_document_is_reopened_at_the_same_place(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    reader = make_reader(ui_ctx, qtbot)
+    lib = ui_ctx.library
+    c = doc_id(lib, "c.txt")
+    text = lib.document(c).text
+    reader.open_document(c, position=text.index("Acme Group"), query="osce")
+    settle(ui_ctx, qtbot)
+    ui_ctx.events.documents_changed.emit([c + 100])  # another document: nothing happens
+    assert selected(reader) == "Acme Group"
+    ui_ctx.events.documents_changed.emit([c])
+    settle(ui_ctx, qtbot)
+    assert reader.document_id == c
+    assert selected(reader) == "Acme Group"
+    assert reader.hit_count == 1
