@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
@@ -132,6 +133,7 @@ class FacetsPane(QWidget):
         layout.addWidget(self._chips_label)
         layout.addLayout(self._chips)
         layout.addWidget(self.tree, 1)
+        layout.addStretch(0)  # takes the room only while the tree is hidden: chips stay on top
         self._chip_buttons: list[QToolButton] = []
         self._show_chips([])
 
@@ -164,6 +166,7 @@ class FacetsPane(QWidget):
                     item.setText(0, f"✓ {value}")  # chosen: clicking again removes it
                     item.setFont(0, bold)
             group.setExpanded(True)
+        self.tree.setVisible(self.tree.topLevelItemCount() > 0)  # chips alone: no empty box under them
         self.tree.verticalScrollBar().setValue(scroll)
 
     def clear(self) -> None:
@@ -220,6 +223,9 @@ class FacetsPane(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    def _remove(self, term: FieldTerm, _checked: bool = False) -> None:
+        self.query_edited.emit(remove_term(self._query, term))
+
     def _show_chips(self, terms: list[FieldTerm]) -> None:
         for button in self._chip_buttons:
             self._chips.removeWidget(button)
@@ -232,7 +238,7 @@ class FacetsPane(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setAutoRaise(True)
             button.setAccessibleName(f"Remove {term.label}")
-            button.clicked.connect(lambda _=False, t=term: self.query_edited.emit(remove_term(self._query, t)))
+            button.clicked.connect(partial(self._remove, term))
             self._chips.addWidget(button)
             self._chip_buttons.append(button)
         self._chips_label.setVisible(bool(terms))

@@ -134,7 +134,9 @@ class _SyntaxHelpPopup(QFrame):
         """Size to show the whole table (a wrapped label's height depends on its width)."""
         margins = self._layout.contentsMargins()
         inner = width - margins.left() - margins.right()
-        self.resize(width, self.label.heightForWidth(inner) + margins.top() + margins.bottom())
+        # heightForWidth comes up a line short on rich-text tables: one line of slack.
+        height = self.label.heightForWidth(inner) + self.fontMetrics().height()
+        self.resize(width, height + margins.top() + margins.bottom())
 
 
 class SearchPane(QWidget):
@@ -168,7 +170,6 @@ class SearchPane(QWidget):
 
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # error messages quote the query
-        self.status_label.setWordWrap(True)
         self.suggestion_button = _LinkButton()
         self.suggestion_button.setVisible(False)
         self.suggestion_button.clicked.connect(self._on_suggestion_clicked)
@@ -329,8 +330,9 @@ class SearchPane(QWidget):
             self.model.clear()
             self.facets.clear()
             self.facets.setVisible(False)
-            self.status_label.setText(f"Can't search: {outcome.error or 'unknown problem'}.")
-            self.no_results_label.setText("Fix the query to search. Press F1 or \u201c?\u201d for the syntax.")
+            self.status_label.setText("The query has a problem")  # the message itself wraps below
+            self.no_results_label.setText(f"Can't search: {outcome.error or 'unknown problem'}.\n\n"
+                                          "Fix the query to search. Press F1 or \u201c?\u201d for the syntax.")
             self.stack.setCurrentWidget(self.no_results_label)
             self.more_button.setVisible(False)
             self.search_finished.emit(outcome.query, 0)

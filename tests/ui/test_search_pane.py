@@ -218,7 +218,8 @@ def test_a_syntax_error_shows_a_plain_message(pane: SearchPane, qtbot) -> None: 
     with qtbot.waitSignal(pane.search_finished, timeout=WAIT_MS) as finished:
         pane.set_query("a* OR")
     assert finished.args == ["a* OR", 0]
-    assert pane.status_label.text() == "Can't search: a wildcard needs at least 2 letters before it: a*."
+    assert pane.status_label.text() == "The query has a problem"
+    assert pane.no_results_label.text().startswith("Can't search: a wildcard needs at least 2 letters before it: a*.")
     assert pane.model.rowCount() == 0
     assert pane.stack.currentWidget() is pane.no_results_label
     search(pane, qtbot, "Voronkov")  # and the pane goes on working
