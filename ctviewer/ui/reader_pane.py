@@ -482,7 +482,7 @@ class ReaderPane(QWidget):
         if record.truncated:
             parts.append("text truncated")
         self.meta_label.setText(" \u00b7 ".join(parts))
-        self.header.setEnabled(True)
+        self.header.setVisible(True)
         self._update_page_label()
 
     def _update_page_label(self) -> None:
@@ -507,7 +507,7 @@ class ReaderPane(QWidget):
         self.meta_label.setText("")
         self.page_label.setText("")
         self.hit_label.setText("")
-        self.header.setEnabled(False)
+        self.header.setVisible(False)  # nothing to toggle, cite or open yet
 
     # -- small builders -----------------------------------------------------------------------
     def _plain_label(self, *, word_wrap: bool = False) -> QLabel:
