@@ -223,6 +223,8 @@ class DocumentsPane(QWidget):
     def _update_count(self) -> None:
         total = self._ctx.library.document_count()
         shown = self.model.rowCount()
+        for widget in (self.filter_edit, self.date_from_edit, self.date_to_edit, self.type_combo):
+            widget.setEnabled(total > 0)  # nothing to filter in an empty archive
         if total == 0:
             self.empty_label.setText(EMPTY_ARCHIVE_TEXT)
             self.stack.setCurrentWidget(self.empty_label)

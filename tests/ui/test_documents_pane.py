@@ -215,6 +215,8 @@ def test_no_match_and_empty_archive_states(ui_ctx: UiContext, qtbot, tmp_path: P
         assert empty_pane.stack.currentWidget() is empty_pane.empty_label
         assert empty_pane.empty_label.text() == EMPTY_ARCHIVE_TEXT
         assert empty_pane.empty_label.textFormat() == Qt.TextFormat.PlainText
+        assert not empty_pane.filter_edit.isEnabled()
+        assert pane.filter_edit.isEnabled()
     finally:
         empty.runner.shutdown()
         empty.library.close()
