@@ -134,6 +134,10 @@ class IndexEntry:
     organisations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    # Facet values (display names only); None = the searchable names above.
+    facet_people: tuple[str, ...] | None = None
+    facet_organisations: tuple[str, ...] | None = None
+    facet_places: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

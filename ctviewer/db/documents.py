@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -14,7 +14,21 @@ from ctviewer.domain import DocumentRecord, DocumentSummary, ExtractedText, Inde
 
 SortKey = Literal["id", "title", "date", "imported_at"]
 
-EntityFields = dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+class DocumentFields(NamedTuple):
+    """What the entity and annotation layers add to one document's index entry: every name an
+    entity is searchable by (display names and aliases), tags, and the display names alone (the
+    facet values: one count per entity, not one per spelling)."""
+
+    people: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    people_names: tuple[str, ...] = ()
+    organisation_names: tuple[str, ...] = ()
+    place_names: tuple[str, ...] = ()
+
+
+EntityFields = dict[int, DocumentFields]
 
 
 class FieldsProvider(Protocol):
@@ -161,10 +175,12 @@ def index_entries(
         ).all()
         extra = fields(session, chunk) if fields is not None else {}
         for r in rows:
-            people, orgs, places, tags = extra.get(r.id, ((), (), (), ()))
+            f = extra.get(r.id, DocumentFields())
             yield IndexEntry(
                 id=r.id, title=r.title, body=r.text, date=r.date, file_type=r.file_type,
-                language=r.language, people=people, organisations=orgs, places=places, tags=tags,
+                language=r.language, people=f.people, organisations=f.organisations, places=f.places,
+                tags=f.tags, facet_people=f.people_names, facet_organisations=f.organisation_names,
+                facet_places=f.place_names,
             )
 
 

@@ -13,7 +13,7 @@ from typing import Literal, cast
 from sqlalchemy import ColumnElement, Subquery, distinct, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
-from ctviewer.db.documents import EntityFields
+from ctviewer.db.documents import DocumentFields, EntityFields
 from ctviewer.db.models import Document, DocumentText, Entity, EntityAlias, Mention, MergeSuggestion, Role
 from ctviewer.domain import EntityType
 from ctviewer.entities_records import (
@@ -339,9 +339,10 @@ def index_fields(session: Session, ids: Sequence[int], /) -> EntityFields:
             typ, name = entities[entity_id]
             if typ in _FIELD_OF:
                 names[_FIELD_OF[typ]].append(name)
+        display = tuple(tuple(n) for n in names)
         for entity_id in sorted(entity_ids):
             typ, _ = entities[entity_id]
             if typ in _FIELD_OF:
                 names[_FIELD_OF[typ]].extend(a for a in aliases.get(entity_id, ()) if a not in names[_FIELD_OF[typ]])
-        out[doc_id] = (tuple(names[0]), tuple(names[1]), tuple(names[2]), ())
+        out[doc_id] = DocumentFields(tuple(names[0]), tuple(names[1]), tuple(names[2]), (), *display)
     return out

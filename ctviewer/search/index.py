@@ -24,8 +24,9 @@ from ctviewer.search import query as queries
 from ctviewer.search.schema import FACET_FIELDS, FACET_SEPARATOR, build_schema
 from ctviewer.search.snippets import Snippeter, opening
 
-# Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+# Bumped whenever the schema, the analysis or what a field holds changes: an index of another
+# version is rebuilt on open (3: facet fields hold entity display names only, not aliases).
+SCHEMA_VERSION = 3
 MARKER = "ctviewer-index.json"
 FACET_LIMIT = 25
 MAX_LIMIT = 10_000
@@ -276,6 +277,10 @@ def _marker_version(path: Path) -> int | None:
         return None
 
 
+def _or(facet: tuple[str, ...] | None, names: tuple[str, ...]) -> tuple[str, ...]:
+    return names if facet is None else facet
+
+
 def _fields(entry: IndexEntry) -> dict[str, str]:
     out = {
         "id": str(entry.id),
@@ -285,9 +290,9 @@ def _fields(entry: IndexEntry) -> dict[str, str]:
         "person": FACET_SEPARATOR.join(entry.people),
         "organisation": FACET_SEPARATOR.join(entry.organisations),
         "place": FACET_SEPARATOR.join(entry.places),
-        "person_facet": FACET_SEPARATOR.join(entry.people),
-        "organisation_facet": FACET_SEPARATOR.join(entry.organisations),
-        "place_facet": FACET_SEPARATOR.join(entry.places),
+        "person_facet": FACET_SEPARATOR.join(_or(entry.facet_people, entry.people)),
+        "organisation_facet": FACET_SEPARATOR.join(_or(entry.facet_organisations, entry.organisations)),
+        "place_facet": FACET_SEPARATOR.join(_or(entry.facet_places, entry.places)),
         "tags": ",".join(t.replace(",", " ") for t in entry.tags),
     }
     if entry.date:

@@ -124,6 +124,16 @@ def test_entity_fields_feed_the_search_index(fake_library: Library) -> None:
     assert {h.id for h in fake_library.search('person:"zhang ming"').hits} == {b}
 
 
+def test_facets_count_entities_by_display_name_not_each_spelling(fake_library: Library) -> None:
+    facets = fake_library.search("tashkent", facets=True).facets
+    people = dict(facets["person"])
+    assert people["Vladimir Voronkov"] == 3
+    assert "Voronkov" not in people  # a surname-only mention, resolved to him
+    orgs = dict(facets["organisation"])
+    osce = next(name for name in orgs if "Europe" in name)
+    assert orgs[osce] == 3 and "OSCE" not in orgs  # the acronym is an alias, not a second value
+
+
 def test_foreign_keys_hold_and_deleting_a_document_cascades(fake_library: Library) -> None:
     db = fake_library.archive.paths.db
     with sqlite3.connect(db) as conn:
