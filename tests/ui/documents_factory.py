@@ -4,29 +4,16 @@ hostile markup). The index catches up when a Library next opens the archive (it 
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ctviewer.db import documents
 from ctviewer.domain import ExtractedText, PageSpan
 from ctviewer.library import Library
+from ctviewer.ui.refcount_guard import pin_singletons
 
-
-def pin_singletons() -> None:
-    """Work around PySide6 6.12.0 on Python 3.11: its wrappers drop a reference to None (and
-    to True/False) on every call of a void/bool C++ method, so after a few thousand calls the
-    process aborts ("none_dealloc: deallocating None") while exiting, failing a green run.
-    Python 3.12 made these objects immortal; here their counts get a large head start."""
-    if sys.version_info >= (3, 12):
-        return
-    for obj in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
-
-
-pin_singletons()
+pin_singletons()  # PySide6 6.12 on Python 3.11 (see refcount_guard)
 
 
 def add_document(root: Path, text: str, *, title: str, name: str, date: str | None = None,
