@@ -7,8 +7,7 @@ plain frozen records, so the ``ui`` package never touches SQLAlchemy or Whoosh.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,9 +34,6 @@ __all__ = [
 # A document can name a query word tens of thousands of times; the reader only needs enough
 # hits to navigate, and every extra one costs memory in the view.
 MAX_HITS = 20_000
-# Characters of a term used to find candidate words before the analyzer confirms them:
-# Porter stems are prefixes of their words except for a few final letters ("polici").
-_PREFIX_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -136,72 +132,10 @@ def import_report(library: Library, run_id: int) -> ImportReport:
 
 
 def hit_spans(library: Library, query: str, text: str, *, limit: int = MAX_HITS) -> list[tuple[int, int]]:
-    """Character spans ``[start, end)`` of ``text`` holding words the query searches for.
-
-    The query is parsed and its prefix/fuzzy terms expanded exactly as the search does, so the
-    reader highlights what the search matched; words the query excludes (``NOT x``, ``-x``) are
-    not highlighted. Instead of running the (pure-Python) analyzer over a possibly 10 MB text,
-    a regular expression finds words sharing a term's first letters and only those words are
-    analysed (once per distinct word). Raises :class:`~ctviewer.errors.QuerySyntaxError` for a
-    query the search would refuse too.
-    """
+    """Character spans ``[start, end)`` of ``text`` holding words the query searches for, as the
+    search matched them (prefix/fuzzy terms expanded the same way; excluded words are not hits).
+    Raises :class:`~ctviewer.errors.QuerySyntaxError` for a query the search would refuse too."""
     # Imported here: Whoosh stays off the app's start-up path until the first search.
-    from ctviewer.search import query as queries
+    from ctviewer.search.hits import hit_spans as find
 
-    index = library.index.index
-    searcher = index.searcher()  # the index's shared searcher: not ours to close
-    bounded = queries.bound_expansions(index.parse(query), searcher.reader(), searcher.schema,
-                                       queries.clean_query_text(query))
-    terms = {word for fieldname, word in _positive_terms(bounded) if fieldname in _TEXT_FIELDS}
-    terms.discard("")
-    if not terms:
-        return []
-    analyzer = searcher.schema["body"].analyzer
-    candidates = re.compile(
-        r"\b(?:" + "|".join(_prefix_pattern(t) for t in sorted(terms, key=len, reverse=True)) + r")\w*(?:\.\w+)*",
-        re.IGNORECASE,
-    )
-    verdicts: dict[str, bool] = {}
-    spans: list[tuple[int, int]] = []
-    for match in candidates.finditer(text):
-        word = match.group(0).lower()
-        verdict = verdicts.get(word)
-        if verdict is None:
-            verdict = any(token.text in terms for token in analyzer(word))
-            verdicts[word] = verdict
-        if verdict:
-            spans.append(match.span())
-            if len(spans) >= limit:
-                break
-    return spans
-
-
-# Fields whose terms are words of the text (the others hold dates, types, facet values).
-_TEXT_FIELDS = frozenset({"body", "title", "person", "organisation", "place"})
-
-
-def _prefix_pattern(term: str) -> str:
-    """A regex for the first letters of words that may stem to ``term``.
-
-    Porter stems keep their word's letters except at the very end, where "y" becomes "i"
-    ("spy" -> "spi", "spying" -> "spi"), so a stem's "i" may stand for a "y" in the text.
-    """
-    return "".join("[iy]" if ch == "i" else re.escape(ch) for ch in term[:_PREFIX_CHARS])
-
-
-def _positive_terms(q: object) -> Iterator[tuple[str, str]]:
-    """(field, word) of the terms a query looks for, skipping negated branches."""
-    from whoosh import query as wq
-
-    if isinstance(q, wq.Not):
-        return
-    if isinstance(q, wq.AndNot):
-        yield from _positive_terms(q.a)
-        return
-    assert isinstance(q, wq.Query)
-    if q.is_leaf():
-        for fieldname, word in q.terms(phrases=True):
-            yield fieldname, word.decode("utf-8") if isinstance(word, bytes) else str(word)
-        return
-    for child in q.children():
-        yield from _positive_terms(child)
+    return find(library.index.index, query, text, limit=limit)
