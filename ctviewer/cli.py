@@ -216,13 +216,25 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from ctviewer.paths import sample_archive_dir
     from ctviewer.sample import build_sample
 
+    from ctviewer.progress import TerminalProgress
+
     root = Path(args.archive).expanduser() if args.archive else sample_archive_dir()
-    summary = build_sample(root)
+    bar = TerminalProgress("building the sample archive")
+    try:
+        summary = build_sample(root, progress=bar)
+    finally:
+        bar.finish()
     if args.json:
         _print_json(summary)
     else:
-        print(f"sample archive: {summary['archive']} ({summary['documents']} documents)")
-        print(f"try:  ctviewer --archive '{summary['archive']}' search 'Voronkov'")
+        print(f"sample archive: {summary['archive']} ({summary['documents']} documents, "
+              f"{summary['entities']} people, organisations and places)")
+        if not args.open:
+            print(f"try:  ctviewer --archive '{summary['archive']}' search 'Voronkov'")
+    if args.open:
+        from ctviewer.ui.app import run  # the desktop app, on the sample archive
+
+        return run(Path(str(summary["archive"])))
     return EXIT_OK
 
 
@@ -477,6 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("sample", cmd_sample, "build (or reuse) the sample archive from the bundled documents")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--open", action="store_true", help="then open it in the desktop app")
 
     types = ["person", "organisation", "place"]
     p = add("entities", cmd_entities, "list people, organisations and places")

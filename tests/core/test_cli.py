@@ -194,8 +194,12 @@ def test_sample_builds_once_and_is_reused(tmp_path: Path) -> None:
     first = json.loads(run_cli("sample", "--json", archive=root).stdout)
     files = [p for p in SAMPLE.rglob("*") if p.is_file()]
     assert first["documents"] == len(files) == first["imported"] and first["failed"] == []
+    assert first["entities"] > 50  # people, organisations and places were extracted too
+    voronkov = json.loads(run_cli("entities", "--type", "person", "--json", archive=root).stdout)
+    assert any(e["name"] == "Vladimir Voronkov" and len(e["documents"]) >= 2 for e in voronkov)
     again = json.loads(run_cli("sample", "--json", archive=root).stdout)
     assert again["documents"] == len(files) and again["imported"] == 0 and again["duplicates"] == len(files)
+    assert again["entities"] == first["entities"]
 
 
 def test_search_command_stays_light(imported: tuple[Path, dict]) -> None:
