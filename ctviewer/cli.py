@@ -214,9 +214,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from ctviewer.paths import sample_archive_dir
-    from ctviewer.sample import build_sample
-
     from ctviewer.progress import TerminalProgress
+    from ctviewer.sample import build_sample
 
     root = Path(args.archive).expanduser() if args.archive else sample_archive_dir()
     bar = TerminalProgress("building the sample archive")
