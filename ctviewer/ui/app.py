@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from ctviewer import paths
 from ctviewer.errors import KnownError
 from ctviewer.ui.crash_dialog import excepthook, report_exception
+from ctviewer.ui.icons import icon
 from ctviewer.ui.refcount_guard import pin_singletons
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ def run(archive: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(paths.APP_NAME)
+    app.setWindowIcon(icon("ctviewer"))
     app.setApplicationDisplayName("ctviewer")
     app.setOrganizationName(ORGANISATION)
     app.setDesktopFileName(paths.APP_NAME)

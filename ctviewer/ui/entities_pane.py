@@ -32,6 +32,7 @@ from ctviewer.ui import correction_dialogs
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import EntityTableModel
 from ctviewer.ui.entity_card import TYPE_LABELS, EntityCard
+from ctviewer.ui.icons import icon
 from ctviewer.ui.suggestions_dialog import SuggestionsDialog
 
 if TYPE_CHECKING:
@@ -79,11 +80,15 @@ class EntitiesPane(QWidget):
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the card (documented order)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(EntityTableModel.NAME, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(EntityTableModel.NAME, 240)
-        header.resizeSection(EntityTableModel.DOCUMENTS, 80)
-        header.resizeSection(EntityTableModel.MENTIONS, 80)
-        header.setStretchLastSection(True)
+        # The name takes what is left; the counts stay narrow so they show beside it even when
+        # the pane is half a laptop screen wide (roles come last and may scroll).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(EntityTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        for column, title in ((EntityTableModel.DOCUMENTS, "Documents"), (EntityTableModel.MENTIONS, "Mentions")):
+            # wide enough for the header's title with its sort arrow (headers may be bold)
+            header.resizeSection(column, header.fontMetrics().horizontalAdvance(title) * 6 // 5 + 28)
+        header.resizeSection(EntityTableModel.ROLES, 220)
+        header.setStretchLastSection(False)
         # Only people hold roles; the column would stay empty for organisations and places.
         self.table.setColumnHidden(EntityTableModel.ROLES, self._type != "person")
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -105,12 +110,15 @@ class EntitiesPane(QWidget):
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.status)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The card sits under the list: both then get the pane's full width (names, counts and
+        # roles side by side above; keyword-in-context lines below), which a side-by-side split
+        # of a half-screen pane could not give either of them.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.card)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([460, 740])  # the card holds more text than the table
+        self.splitter.setSizes([320, 480])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -140,6 +148,7 @@ class EntitiesPane(QWidget):
 
         self.merge_action = action("Merge selected", self.merge_selected, "Ctrl+M",
                                    "Merge the selected entries into one (Ctrl+M)")
+        self.merge_action.setIcon(icon("merge"))
         self.rename_action = action("Rename…", self.rename_current, "F2", "Give this entry another name (F2)")
         self.retype_action = action("Change type…", self.retype_current, None,
                                     "It is not a " + TYPE_LABELS[self._type].lower())

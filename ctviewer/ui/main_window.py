@@ -29,6 +29,7 @@ from ctviewer.ui.context import UiContext
 from ctviewer.ui.documents_pane import DocumentsPane
 from ctviewer.ui.entities_pane import EntitiesPane
 from ctviewer.ui.help_dialog import HelpDialog, about_html, query_syntax_html, shortcuts_html
+from ctviewer.ui.icons import icon
 from ctviewer.ui.import_controller import ImportController
 from ctviewer.ui.import_report_dialog import ImportReportDialog
 from ctviewer.ui.reader_pane import ReaderPane
@@ -67,10 +68,11 @@ class MainWindow(QMainWindow):
         self.search = SearchPane(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("browseTabs")
-        for pane, title in ((self.documents, "&Documents"), (self.people, "&People"),
-                            (self.organisations, "&Organisations"), (self.places, "P&laces"),
-                            (self.search, "&Search")):
-            self.tabs.addTab(pane, title)
+        for pane, title, icon_name in ((self.documents, "&Documents", "documents"),
+                                       (self.people, "&People", "person"),
+                                       (self.organisations, "&Organisations", "organisation"),
+                                       (self.places, "P&laces", "place"), (self.search, "&Search", "search")):
+            self.tabs.addTab(pane, icon(icon_name), title)
         self.reader = ReaderPane(ctx)
         self.welcome = WelcomePane()
         self.right = QStackedWidget()
@@ -109,7 +111,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("&Recent Archives")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
-        self._action(file, "&Import Files…", self.choose_import_files, "Ctrl+I")
+        self._action(file, "&Import Files…", self.choose_import_files, "Ctrl+I").setIcon(icon("import"))
         self._action(file, "Import &Folder…", self.choose_import_folder, "Ctrl+Shift+I")
         self._action(file, "&Last Import Report…", self.show_last_import_report)
         file.addSeparator()
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
 
         view = bar.addMenu("&View")
         self.search_action = self._action(view, "&Search", self.focus_search, "Ctrl+K")
+        self.search_action.setIcon(icon("search"))
         view.addSeparator()
         for index, (title, key) in enumerate((("&Documents", "Ctrl+1"), ("&People", "Ctrl+2"),
                                               ("&Organisations", "Ctrl+3"), ("P&laces", "Ctrl+4"))):
@@ -285,8 +288,8 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         splitter = self.settings.value(SPLITTER)
         if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)):
-            half = self.width() // 2  # the entity panes' table and card need room too
-            self.splitter.setSizes([half, self.width() - half])
+            left = self.width() * 3 // 5  # the entity panes' table and card need room too
+            self.splitter.setSizes([left, self.width() - left])
         tab = self.settings.value(TAB, TAB_DOCUMENTS)  # IniFormat gives str, native formats int
         index = int(tab) if isinstance(tab, int | str) and str(tab).isdigit() else TAB_DOCUMENTS
         if 0 <= index < self.tabs.count():

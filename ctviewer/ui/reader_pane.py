@@ -40,6 +40,7 @@ from ctviewer.domain import DocumentRecord
 from ctviewer.entities_records import DocumentMention
 from ctviewer.errors import KnownError, NotFoundError
 from ctviewer.ui.context import UiContext
+from ctviewer.ui.icons import icon
 from ctviewer.ui.reader_highlights import (
     ENTITY_KINDS,
     KIND_COLOURS,
@@ -110,9 +111,9 @@ class ReaderPane(QWidget):
         tools.addWidget(self.previous_hit_button)
         tools.addWidget(self.hit_label)
         tools.addWidget(self.next_hit_button)
-        self.open_button = QPushButton("Open original", self)
+        self.open_button = QPushButton(icon("open-original"), "Open original", self)
         self.open_button.clicked.connect(self.open_original)
-        self.cite_button = QPushButton("Copy citation", self)
+        self.cite_button = QPushButton(icon("citation"), "Copy citation", self)
         self.cite_button.clicked.connect(self.copy_citation)
         tools.addWidget(self.open_button)
         tools.addWidget(self.cite_button)
