@@ -96,6 +96,20 @@ class Gazetteer:
         gid = self._by_key.get(name_key(text))
         return self.entries.get(gid) if gid else None
 
+    @property
+    def demonyms(self) -> frozenset[str]:
+        """Lower-cased words for people of the gazetteer's places ("ugandan", "tajik", "sri lankan",
+        "chinese"), derived from the place names by the usual English suffix rules. The model
+        sometimes tags these adjectives as persons; they are never a person's name."""
+        cached = self.__dict__.get("_demonyms")
+        if cached is None:
+            forms: set[str] = set()
+            for e in self.entries.values():
+                if e.type == "place":
+                    forms |= demonym_forms(e.name)
+            cached = self.__dict__["_demonyms"] = frozenset(forms)
+        return cached
+
     def keys(self) -> dict[str, str]:
         """``name_key -> entry id`` for every known name (used by the resolver)."""
         return dict(self._by_key)
@@ -155,6 +169,25 @@ def _load_cached(paths: tuple[str, ...], _versions: tuple[tuple[str, int], ...] 
         with open(p, encoding="utf-8") as fh:
             entries.extend(_parse(yaml.safe_load(fh), p))
     return Gazetteer(entries)
+
+
+def demonym_forms(place: str) -> set[str]:
+    """Plausible demonyms of a place name (lower case); over-generation is harmless because the
+    set is only used to drop single-word "persons" that equal one of these forms."""
+    p = place.lower().strip()
+    if not p or not p[-1].isalpha():
+        return set()
+    forms = {p + "n", p + "an", p + "ian", p + "ien", p + "i", p + "ese", p + "ish"}
+    if p.endswith(("a", "e", "o", "y")):
+        stem = p[:-1]
+        forms |= {stem + "an", stem + "ian", stem + "ese", stem + "ean", stem + "i"}
+    if p.endswith("istan"):  # Tajikistan -> Tajik, Uzbekistan -> Uzbek, Kazakhstan below
+        forms.add(p[: -len("istan")])
+    if p.endswith("stan"):  # Kazakhstan -> Kazakh, Pakistan -> Pakistani (above)
+        forms.add(p[: -len("stan")])
+    if p.endswith("land"):  # Poland -> Polish (irregular ones such as Irish are not derived)
+        forms.add(p[: -len("land")] + "ish")
+    return forms
 
 
 def load_gazetteer(user_file: Path | str | None = None) -> Gazetteer:

@@ -325,6 +325,18 @@ def _is_junk_org(surface: str) -> bool:
     return surface[0].islower()
 
 
+def _is_junk_person(surface: str, gazetteer: Gazetteer) -> bool:
+    """A "person" that is a nationality ("Ugandan", "Sri Lankan") or a common word ("State",
+    "Resolutions"): the small model tags such capitalised words as PERSON in speeches."""
+    words = _words(surface)
+    if not words or len(words) > 2:
+        return False
+    if " ".join(words) in gazetteer.demonyms:
+        return True
+    return len(words) == 1 and (words[0] in GENERIC_SINGLE or words[0] in GENERIC_WORDS
+                                or words[0] in JUNK_PLACES or words[0].rstrip("s") in DOCUMENT_WORDS)
+
+
 def _looks_like_person(text: str, start: int, end: int) -> bool:
     """An ORG span that is really a person: a short capitalised name with a role or honorific next to it."""
     surface = text[start:end]
@@ -374,6 +386,8 @@ def build_mentions(
         if typ != "organisation" and (not surface[:1].isupper() or any(c.isdigit() for c in surface)):
             continue
         if typ == "place" and surface.lower() in JUNK_PLACES:
+            continue
+        if typ == "person" and _is_junk_person(surface, gazetteer):
             continue
         work.append(_Work(start, end, typ, "ner"))
     work = _merge_particles(text, work)
