@@ -16,7 +16,7 @@ from sqlalchemy import delete, distinct, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ctviewer.db.models import Correction, Entity, EntityAlias, Mention, MergeSuggestion, Role
+from ctviewer.db.models import AnnotationEntity, Correction, Entity, EntityAlias, Mention, MergeSuggestion, Role
 
 _CHUNK = 500
 
@@ -192,6 +192,12 @@ def merge_into(session: Session, target: int, sources: Sequence[int], now: str) 
     session.execute(update(Mention).where(Mention.entity_id.in_(sources)).values(entity_id=target))
     session.execute(update(Role).where(Role.person_id.in_(sources)).values(person_id=target))
     session.execute(update(Role).where(Role.organisation_id.in_(sources)).values(organisation_id=target))
+    # Annotations linked to a merged entity now link to the one it became (not lost by the cascade).
+    linked = session.scalars(select(distinct(AnnotationEntity.annotation_id))
+                             .where(AnnotationEntity.entity_id.in_(sources))).all()
+    if linked:
+        session.execute(sqlite_insert(AnnotationEntity).on_conflict_do_nothing(),
+                        [{"annotation_id": a, "entity_id": target} for a in linked])
     session.execute(delete(MergeSuggestion).where(MergeSuggestion.a.in_([target, *sources]),
                                                   MergeSuggestion.b.in_([target, *sources])))
     session.execute(delete(Entity).where(Entity.id.in_(sources)))
@@ -236,7 +242,9 @@ def reject_entity(session: Session, entity_id: int, now: str) -> None:
 def delete_unused_entities(session: Session) -> list[int]:
     """Delete entities left without mentions that no analyst decision refers to."""
     used = select(distinct(Mention.entity_id))
-    ids = list(session.scalars(select(Entity.id).where(Entity.analyst == 0, Entity.id.not_in(used))))
+    linked = select(distinct(AnnotationEntity.entity_id))  # an analyst's annotation refers to it
+    ids = list(session.scalars(select(Entity.id).where(Entity.analyst == 0, Entity.id.not_in(used),
+                                                       Entity.id.not_in(linked))))
     for chunk in _chunks(ids):
         session.execute(delete(Entity).where(Entity.id.in_(chunk)))
     return ids

@@ -137,7 +137,54 @@ STEP_2_ENTITIES: Step = (
     "CREATE INDEX ix_merge_suggestions_b ON merge_suggestions (b)",
 )
 
-MIGRATIONS: list[Step] = [STEP_1_CORE, STEP_2_ENTITIES]
+# Passage annotations (issue 5). ``document_id`` is SET NULL when a document goes, while
+# ``document_sha256`` stays so the annotation can be re-attached if the document comes back; ``uid``
+# (a UUID) identifies an annotation across archives (W3C export/import, duplicate detection);
+# ``deleted_at`` is a soft delete (undo restores). The colour palette is fixed; labels can be renamed.
+STEP_3_ANNOTATIONS: Step = (
+    """CREATE TABLE annotation_colors (
+        name TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0
+    )""",
+    """INSERT INTO annotation_colors (name, label, position) VALUES
+        ('yellow', 'Important', 1), ('green', 'Commitment', 2), ('blue', 'Claim', 3),
+        ('red', 'Contradiction', 4), ('purple', 'Question', 5)""",
+    """CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid TEXT NOT NULL UNIQUE,
+        document_id INTEGER REFERENCES documents (id) ON DELETE SET NULL,
+        document_sha256 TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        quote TEXT NOT NULL,
+        prefix TEXT NOT NULL DEFAULT '',
+        suffix TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        color TEXT NOT NULL DEFAULT 'yellow' REFERENCES annotation_colors (name),
+        orphaned INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        modified_at TEXT NOT NULL,
+        deleted_at TEXT
+    )""",
+    "CREATE INDEX ix_annotations_document ON annotations (document_id, start)",
+    "CREATE INDEX ix_annotations_sha256 ON annotations (document_sha256)",
+    "CREATE INDEX ix_annotations_created ON annotations (created_at)",
+    """CREATE TABLE annotation_tags (
+        annotation_id INTEGER NOT NULL REFERENCES annotations (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (annotation_id, tag)
+    )""",
+    "CREATE INDEX ix_annotation_tags_tag ON annotation_tags (tag)",
+    """CREATE TABLE annotation_entities (
+        annotation_id INTEGER NOT NULL REFERENCES annotations (id) ON DELETE CASCADE,
+        entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+        PRIMARY KEY (annotation_id, entity_id)
+    )""",
+    "CREATE INDEX ix_annotation_entities_entity ON annotation_entities (entity_id)",
+)
+
+MIGRATIONS: list[Step] = [STEP_1_CORE, STEP_2_ENTITIES, STEP_3_ANNOTATIONS]
 
 
 def schema_version() -> int:

@@ -169,3 +169,55 @@ class MergeSuggestion(Base):
     reason: Mapped[str] = mapped_column(Text)
     evidence: Mapped[str] = mapped_column(Text, default="[]")
     dismissed: Mapped[bool] = mapped_column(Integer, default=0)
+
+
+# -- passage annotations (migration step 3) -----------------------------------------------------
+class AnnotationColor(Base):
+    """One colour of the fixed highlight palette and its (renamable) meaning."""
+
+    __tablename__ = "annotation_colors"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Annotation(Base):
+    """A highlighted passage: character range plus quote and context (so it can be re-anchored)."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (
+        Index("ix_annotations_document", "document_id", "start"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(Text, unique=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    document_sha256: Mapped[str] = mapped_column(Text, index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(ForeignKey("annotation_colors.name"), default="yellow")
+    orphaned: Mapped[bool] = mapped_column(Integer, default=0)
+    created_at: Mapped[str] = mapped_column(Text, index=True)
+    modified_at: Mapped[str] = mapped_column(Text)
+    deleted_at: Mapped[str | None] = mapped_column(Text)
+
+
+class AnnotationTag(Base):
+    __tablename__ = "annotation_tags"
+
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+
+
+class AnnotationEntity(Base):
+    __tablename__ = "annotation_entities"
+
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
