@@ -138,6 +138,9 @@ class IndexEntry:
     facet_people: tuple[str, ...] | None = None
     facet_organisations: tuple[str, ...] | None = None
     facet_places: tuple[str, ...] | None = None
+    # Annotations (notes and quotes of live annotations; whether the document has any).
+    notes: tuple[str, ...] = ()
+    annotated: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ctviewer.annotations_records import (
+    AnnotationChange,
+    AnnotationFilter,
+    AnnotationImportReport,
+    AnnotationRecord,
+    AnnotationSort,
+    ColorRecord,
+    LinkedEntity,
+    ReextractReport,
+    TagCount,
+)
 from ctviewer.archive import Archive
+from ctviewer.db import annotations as annotation_queries
 from ctviewer.db import documents
 from ctviewer.db import entities as entity_queries
 from ctviewer.domain import CheckReport, DocumentRecord, DocumentSummary, EntityType, ImportReport, SearchResult
@@ -32,11 +44,13 @@ from ctviewer.indexing import IndexSync
 from ctviewer.settings import Settings
 
 if TYPE_CHECKING:
+    from ctviewer.annotations import AnnotationService
     from ctviewer.entities import EntityService, MentionExtractor
     from ctviewer.importer import OutcomeSink
 
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
+ExportFormat = Literal["md", "csv", "w3c"]
 
 
 class Library:
@@ -45,10 +59,13 @@ class Library:
     def __init__(self, archive: Archive, settings: Settings, *, extractor: MentionExtractor | None = None) -> None:
         self.archive = archive
         self.settings = settings
-        # The entity layer fills the index's person/organisation/place fields.
-        self.index = IndexSync(archive, fields=entity_queries.index_fields, writer_memory_mb=settings.writer_memory_mb)
+        # The entity layer fills the index's person/organisation/place fields; annotations add
+        # notes, quotes, tags and the ``annotated`` mark.
+        fields = annotation_queries.with_annotation_fields(entity_queries.index_fields)
+        self.index = IndexSync(archive, fields=fields, writer_memory_mb=settings.writer_memory_mb)
         self._extractor = extractor
         self._entities: EntityService | None = None
+        self._annotations: AnnotationService | None = None
 
     @classmethod
     def open(
@@ -93,6 +110,10 @@ class Library:
             report, _run = Importer(self.archive, self.index, self.settings).run(
                 paths, progress=progress, cancelled=cancelled, on_outcome=on_outcome
             )
+            # Annotations kept from a document that was removed come back with it (same sha256).
+            new_ids = [o.document_id for o in report.of("imported") if o.document_id is not None]
+            if new_ids:
+                self.annotation_service.adopt(new_ids)
         return report
 
     # -- reading ------------------------------------------------------------------------------
@@ -237,6 +258,122 @@ class Library:
 
     def dismiss_suggestion(self, suggestion_id: int) -> EntityChange:
         return self.entity_service.dismiss_suggestion(suggestion_id)
+
+    # -- passage annotations --------------------------------------------------------------------
+    @property
+    def annotation_service(self) -> AnnotationService:
+        if self._annotations is None:
+            from ctviewer.annotations import AnnotationService
+
+            self._annotations = AnnotationService(self.archive, self.index, self.settings)
+        return self._annotations
+
+    def annotate(
+        self,
+        doc_id: int,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        quote: str | None = None,
+        occurrence: int | None = None,
+        note: str = "",
+        tags: Sequence[str] = (),
+        color: str | None = None,
+        entities: Sequence[int] | None = None,
+    ) -> AnnotationChange:
+        """Annotate a passage given as ``start``/``end`` or as a ``quote`` (``occurrence``: which one,
+        1-based, when it occurs several times). One durable commit; ``entities=None`` links the
+        entities mentioned inside the passage. Raises ``AnchorError`` (a KnownError) when the quote
+        is not in the document or is ambiguous."""
+        return self.annotation_service.create(doc_id, start=start, end=end, quote=quote, occurrence=occurrence,
+                                              note=note, tags=tags, color=color, entities=entities)
+
+    def edit_annotation(
+        self, annotation_id: int, *, note: str | None = None, tags: Sequence[str] | None = None,
+        color: str | None = None, entities: Sequence[int] | None = None,
+    ) -> AnnotationChange:
+        return self.annotation_service.edit(annotation_id, note=note, tags=tags, color=color, entities=entities)
+
+    def delete_annotation(self, annotation_id: int) -> AnnotationChange:
+        """Soft delete (undo with :meth:`restore_annotation`)."""
+        return self.annotation_service.delete(annotation_id)
+
+    def restore_annotation(self, annotation_id: int) -> AnnotationChange:
+        return self.annotation_service.restore(annotation_id)
+
+    def reattach_annotation(self, annotation_id: int, start: int, end: int) -> AnnotationChange:
+        """Anchor an orphaned annotation by hand on ``[start, end)`` of its document's text."""
+        return self.annotation_service.reattach(annotation_id, start, end)
+
+    def annotation(self, annotation_id: int) -> AnnotationRecord:
+        return self.annotation_service.get(annotation_id)
+
+    def annotations(
+        self, filter: AnnotationFilter | None = None, *, sort: AnnotationSort = "created", descending: bool = False,
+        offset: int = 0, limit: int | None = None,
+    ) -> list[AnnotationRecord]:
+        """Live annotations (``filter.deleted``: the deleted ones) matching ``filter``."""
+        return self.annotation_service.list_annotations(filter, sort=sort, descending=descending, offset=offset,
+                                                        limit=limit)
+
+    def annotation_count(self, filter: AnnotationFilter | None = None) -> int:
+        with self.archive.db.read() as session:
+            return annotation_queries.count(session, filter or AnnotationFilter())
+
+    def document_annotations(self, doc_id: int) -> list[AnnotationRecord]:
+        """One document's live annotations in text order (the reader's side list)."""
+        return self.annotations(AnnotationFilter(document_id=doc_id), sort="document_date")
+
+    def search_annotations(self, text: str, *, limit: int | None = None) -> list[AnnotationRecord]:
+        """Annotations whose note or quote holds every word of ``text`` (case-insensitive substring
+        match in SQLite: exact per annotation, unlike the index, which ranks documents)."""
+        return self.annotations(AnnotationFilter(text=text), sort="created", descending=True, limit=limit)
+
+    def annotation_entity_suggestions(self, doc_id: int, start: int, end: int) -> list[LinkedEntity]:
+        """The entities mentioned inside ``[start, end)`` (to pre-fill an annotation's links)."""
+        return self.annotation_service.suggest_entities(doc_id, start, end)
+
+    def annotation_tags(self, prefix: str = "") -> list[TagCount]:
+        with self.archive.db.read() as session:
+            return annotation_queries.tag_counts(session, prefix)
+
+    def annotation_colors(self) -> list[ColorRecord]:
+        with self.archive.db.read() as session:
+            return annotation_queries.colors(session)
+
+    def rename_annotation_color(self, name: str, label: str) -> None:
+        self.annotation_service.rename_color(name, label)
+
+    def export_annotations(self, format: ExportFormat, filter: AnnotationFilter | None = None) -> str:
+        """Markdown (briefings, by document), CSV, or W3C Web Annotation JSON-LD (exchange)."""
+        from ctviewer import annotations_exchange as exchange
+
+        records = self.annotations(filter, sort="document_date")
+        if format == "w3c":
+            return exchange.to_w3c(records)
+        pages: dict[int, DocumentRecord] = {}
+
+        def page_of(doc_id: int, offset: int) -> int | None:
+            if doc_id not in pages:
+                pages[doc_id] = self.document(doc_id)
+            return pages[doc_id].page_at(offset)
+
+        colors = self.annotation_colors()
+        if format == "md":
+            return exchange.to_markdown(records, colors, page_of)
+        if format == "csv":
+            return exchange.to_csv(records, colors, page_of)
+        raise ValueError(f"unknown export format {format!r}")
+
+    def import_annotations(self, data: bytes) -> AnnotationImportReport:
+        """Import W3C Web Annotation JSON (as :meth:`export_annotations` writes it)."""
+        return self.annotation_service.import_w3c(data)
+
+    def reextract(self, doc_ids: Sequence[int] | None = None) -> ReextractReport:
+        """Read the stored originals again with the current readers (all documents, or these);
+        changed texts are replaced, their annotations re-anchored (never dropped: those not found
+        are marked orphaned) and the documents wait for entity extraction again."""
+        return self.annotation_service.reextract(doc_ids)
 
     # -- maintenance --------------------------------------------------------------------------
     def reindex(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:

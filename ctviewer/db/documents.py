@@ -26,6 +26,9 @@ class DocumentFields(NamedTuple):
     people_names: tuple[str, ...] = ()
     organisation_names: tuple[str, ...] = ()
     place_names: tuple[str, ...] = ()
+    # Annotations: quoted passages and notes of the live annotations (never empty on an annotated
+    # document: every annotation has a quote).
+    notes: tuple[str, ...] = ()
 
 
 EntityFields = dict[int, DocumentFields]
@@ -180,7 +183,7 @@ def index_entries(
                 id=r.id, title=r.title, body=r.text, date=r.date, file_type=r.file_type,
                 language=r.language, people=f.people, organisations=f.organisations, places=f.places,
                 tags=f.tags, facet_people=f.people_names, facet_organisations=f.organisation_names,
-                facet_places=f.place_names,
+                facet_places=f.place_names, notes=f.notes, annotated=bool(f.notes),
             )
 
 

@@ -25,8 +25,9 @@ from ctviewer.search.schema import FACET_FIELDS, FACET_SEPARATOR, build_schema
 from ctviewer.search.snippets import Snippeter, opening
 
 # Bumped whenever the schema, the analysis or what a field holds changes: an index of another
-# version is rebuilt on open (3: facet fields hold entity display names only, not aliases).
-SCHEMA_VERSION = 3
+# version is rebuilt on open (3: facet fields hold entity display names only, not aliases;
+# 4: annotation notes/quotes in ``note``, annotation tags in ``tags``, ``annotated``).
+SCHEMA_VERSION = 4
 MARKER = "ctviewer-index.json"
 FACET_LIMIT = 25
 MAX_LIMIT = 10_000
@@ -294,6 +295,8 @@ def _fields(entry: IndexEntry) -> dict[str, str]:
         "organisation_facet": FACET_SEPARATOR.join(_or(entry.facet_organisations, entry.organisations)),
         "place_facet": FACET_SEPARATOR.join(_or(entry.facet_places, entry.places)),
         "tags": ",".join(t.replace(",", " ") for t in entry.tags),
+        "note": FACET_SEPARATOR.join(entry.notes),
+        "annotated": "yes" if entry.annotated else "",
     }
     if entry.date:
         out["date"] = entry.date
@@ -307,7 +310,7 @@ def _highlight_terms(q: wq.Query) -> frozenset[str]:
     """Analysed body/title words of the query (expansions included) for snippet marking."""
     words: set[str] = set()
     for field, word in q.iter_all_terms(phrases=True):
-        if field in ("body", "title", "person", "organisation", "place"):
+        if field in ("body", "title", "person", "organisation", "place", "note"):
             words.add(word.decode("utf-8") if isinstance(word, bytes) else str(word))
     return frozenset(words)
 

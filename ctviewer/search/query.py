@@ -1,8 +1,8 @@
 """From what the user typed to a bounded Whoosh query.
 
 Syntax: AND (default between terms) / OR / NOT, "phrases", prefix*, fuzzy~ or fuzzy~2,
-fields (``title:``, ``person:``, ``org:``, ``place:``, ``tag:``, ``type:``, ``lang:``,
-``date:``, ``year:``), ranges (``date:[2020 TO 2022-06]``, ``date:>2021``), and grouping
+fields (``title:``, ``person:``, ``org:``, ``place:``, ``tag:``, ``note:``, ``annotated:``,
+``type:``, ``lang:``, ``date:``, ``year:``), ranges (``date:[2020 TO 2022-06]``, ``date:>2021``), and grouping
 with parentheses.
 
 Whoosh's slow spots are designed around here (see PERFORMANCE.md): one-letter prefixes and

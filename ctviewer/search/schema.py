@@ -17,7 +17,7 @@ MAX_TOKEN_CHARS = 60
 FACET_SEPARATOR = "\n"
 
 # Fields searched when a query term names no field, with their weights.
-DEFAULT_FIELDS = ("title", "body", "person", "organisation", "place", "tags")
+DEFAULT_FIELDS = ("title", "body", "person", "organisation", "place", "tags", "note")
 FIELD_BOOSTS = {"title": 2.0, "person": 1.5, "organisation": 1.5, "place": 1.2}
 
 # What users may type before the colon, mapped to the real field names.
@@ -26,6 +26,7 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "organisation": ["org", "orgs", "organization", "organisations", "organizations"],
     "place": ["places", "loc", "location"],
     "tags": ["tag"],
+    "note": ["notes", "annotation", "annotations"],
     "file_type": ["type", "filetype"],
     "language": ["lang"],
 }
@@ -73,4 +74,7 @@ def build_schema() -> fields.Schema:
         organisation_facet=fields.KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         place_facet=fields.KEYWORD(analyzer=RegexTokenizer(r"[^\n]+")),
         tags=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
+        # Annotations: notes and quoted passages (stemmed), and ``annotated:yes`` on annotated documents.
+        note=fields.TEXT(analyzer=analyzer, phrase=True),
+        annotated=_lower_id(),
     )
