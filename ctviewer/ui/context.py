@@ -26,6 +26,7 @@ class ArchiveEvents(QObject):
     documents_changed = Signal(list)  # document ids added/changed; [] = reload everything
     entities_changed = Signal(object)  # an EntityChange, or None = reload everything
     extraction_finished = Signal()  # entity counts of documents and the entity panes changed
+    annotations_changed = Signal(object)  # an AnnotationChange, or None = reload everything
 
 
 @dataclass
