@@ -35,14 +35,28 @@ class IndexSync:
             self._index = SearchIndex.open(self.archive.paths.index, writer_memory_mb=self._writer_memory_mb)
         return self._index
 
+    @property
+    def is_open(self) -> bool:
+        """Whether this object holds the index open (searchers, file handles)."""
+        return self._index is not None
+
     def problem(self) -> str | None:
-        """Why the index needs repair, or None when it agrees with the database."""
+        """Why the index needs repair, or None when it agrees with the database.
+
+        An index opened only to answer this is closed again: a Library that never searches nor
+        writes (the desktop app's GUI-thread Library) then holds no index at all, and the next
+        search or write opens it again (about a millisecond).
+        """
         if self.archive.index_dirty():
             return "index-dirty"
+        opened_here = self._index is None
         try:
             indexed = self.index.doc_count()
         except IndexDamaged:
             return "index-damaged"
+        finally:
+            if opened_here:
+                self.close()
         with self.archive.db.read() as session:
             stored = documents.count(session)
         if indexed != stored:

@@ -140,11 +140,20 @@ class Library:
 
     # -- search -------------------------------------------------------------------------------
     def search(self, query: str, *, limit: int = 20, facets: bool = False, snippets: bool = True) -> SearchResult:
+        """Ranked hits with titles and dates; ``snippets=False`` reads no document text and leaves
+        the snippets empty (ask :meth:`snippets` for the hits on screen)."""
         def texts(ids: Sequence[int]) -> dict[int, tuple[str, str | None, str]]:
             with self.archive.db.read() as session:
-                return documents.texts_for(session, ids)
+                return documents.texts_for(session, ids) if snippets else documents.titles_for(session, ids)
 
         return self.index.index.search(query, limit=limit, texts=texts, facets=facets, snippets=snippets)
+
+    def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
+        """Highlighted snippets (escaped text, ``<mark>`` around matches) of these documents for
+        ``query``; ids no longer in the archive are left out."""
+        with self.archive.db.read() as session:
+            data = documents.texts_for(session, ids)
+        return self.index.index.snippets(query, {doc_id: body for doc_id, (_t, _d, body) in data.items()})
 
     # -- people, organisations and places --------------------------------------------------------
     @property

@@ -154,6 +154,15 @@ def texts_for(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str 
     return {r.id: (r.title, r.date, r.text) for r in rows}
 
 
+def titles_for(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str | None, str]]:
+    """{id: (title, date, "")} for the ids that exist: a page of search results without reading
+    any document's text (snippets come later, for the rows on screen)."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Document.id, Document.title, Document.date).where(Document.id.in_(list(ids))))
+    return {r.id: (r.title, r.date, "") for r in rows}
+
+
 def index_entries(
     session: Session,
     ids: Sequence[int] | None = None,

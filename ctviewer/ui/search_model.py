@@ -1,13 +1,15 @@
 """The search results as a Qt list model: one row per hit, in score order.
 
 The model only holds what a search returned (a page of hits, never the archive); the search
-pane decides when to search and appends the next page when the user asks for more.
+pane decides when to search and appends the next page when the user asks for more. Snippets
+come later than the rows: a row's ``snippet`` is None until the pane has fetched it (only rows
+that come on screen are fetched), and :meth:`SearchResultListModel.set_snippets` fills them in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -19,19 +21,23 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One shown hit. ``snippet`` is the core's snippet: escaped text with ``<mark>`` around matches."""
+    """One shown hit. ``snippet`` is the core's snippet (escaped text with ``<mark>`` around
+    matches), or None while it has not arrived. ``relevance`` is the score as a share of the
+    query's best score (1.0 for the top hit): raw scores mean nothing to a reader."""
 
     id: int
     title: str
     date: str | None
     file_type: str
     score: float
-    snippet: str
+    snippet: str | None
+    relevance: float = 1.0
 
     @classmethod
-    def from_hit(cls, hit: SearchHit, file_type: str = "") -> ResultRow:
+    def from_hit(cls, hit: SearchHit, file_type: str = "", top_score: float = 0.0) -> ResultRow:
+        relevance = min(1.0, hit.score / top_score) if top_score > 0 else 1.0
         return cls(id=hit.id, title=hit.title, date=hit.date, file_type=file_type, score=hit.score,
-                   snippet=hit.snippet)
+                   snippet=hit.snippet or None, relevance=max(0.0, relevance))
 
 
 class SearchResultListModel(QAbstractListModel):
@@ -43,29 +49,53 @@ class SearchResultListModel(QAbstractListModel):
     ScoreRole = Qt.ItemDataRole.UserRole + 4
     SnippetRole = Qt.ItemDataRole.UserRole + 5
     RowRole = Qt.ItemDataRole.UserRole + 6  # the whole ResultRow (the delegate draws from it)
+    RelevanceRole = Qt.ItemDataRole.UserRole + 7  # share of the best score, 0.0 to 1.0
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ResultRow] = []
+        self._row_of: dict[int, int] = {}
         self._total = 0
+        self._top_score = 0.0
 
     # -- filling --------------------------------------------------------------------------
     def set_hits(self, hits: Sequence[SearchHit], file_types: Mapping[int, str], total: int) -> None:
         self.beginResetModel()
-        self._rows = [ResultRow.from_hit(h, file_types.get(h.id, "")) for h in hits]
+        self._top_score = max((h.score for h in hits), default=0.0)
+        self._rows = [ResultRow.from_hit(h, file_types.get(h.id, ""), self._top_score) for h in hits]
+        self._row_of = {r.id: n for n, r in enumerate(self._rows)}
         self._total = max(total, len(self._rows))
         self.endResetModel()
 
     def append_hits(self, hits: Sequence[SearchHit], file_types: Mapping[int, str], total: int) -> None:
         """Add the next page; hits already shown (the index may have changed meanwhile) are skipped."""
-        shown = {r.id for r in self._rows}
-        fresh = [ResultRow.from_hit(h, file_types.get(h.id, "")) for h in hits if h.id not in shown]
+        fresh = [ResultRow.from_hit(h, file_types.get(h.id, ""), self._top_score)
+                 for h in hits if h.id not in self._row_of]
         if fresh:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
             self._rows.extend(fresh)
+            self._row_of.update((r.id, first + n) for n, r in enumerate(fresh))
             self.endInsertRows()
         self._total = max(total, len(self._rows))
+
+    def set_snippets(self, snippets: Mapping[int, str]) -> None:
+        """Fill in the snippets that arrived (by document id); ids not shown are ignored. A
+        document without a snippet (gone from the archive meanwhile) gets an empty one, so it is
+        not asked for again."""
+        changed: list[int] = []
+        for doc_id, snippet in snippets.items():
+            row = self._row_of.get(doc_id)
+            if row is not None and self._rows[row].snippet != snippet:
+                self._rows[row] = replace(self._rows[row], snippet=snippet)
+                changed.append(row)
+        for row in changed:
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index, [self.SnippetRole, self.RowRole])
+
+    def missing_snippets(self, rows: Iterable[int]) -> list[int]:
+        """Document ids of these rows (out-of-range rows skipped) whose snippet has not arrived."""
+        return [self._rows[r].id for r in rows if 0 <= r < len(self._rows) and self._rows[r].snippet is None]
 
     def clear(self) -> None:
         self.set_hits((), {}, 0)
@@ -109,6 +139,10 @@ class SearchResultListModel(QAbstractListModel):
             return row.snippet
         if role == self.RowRole:
             return row
+        if role == self.RelevanceRole:
+            return row.relevance
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"Relevance {row.relevance:.0%} of the best match (search score {row.score:.2f})")
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

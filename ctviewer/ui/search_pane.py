@@ -4,6 +4,11 @@ Searches run on the runner's ``read`` lane, never on the GUI thread. Keystrokes 
 (``DEBOUNCE_MS``); each new query cancels the previous task and bumps a generation counter,
 and results of any older generation are dropped, so the list only ever shows the last query.
 Query mistakes (the core's ``KnownError``) come back as a plain message, never a traceback.
+
+Results come in two steps, so they are on screen quickly: the search returns ids, titles,
+dates, scores and facets without reading any document's text; then the snippets of the rows
+on screen (and a few just below) are fetched by a second read-lane task, again whenever the
+list scrolls or grows. A new query cancels that task too and drops its answer.
 """
 
 from __future__ import annotations
@@ -81,15 +86,26 @@ class SearchOutcome:
 
 
 def run_search(library: Library, query: str, limit: int, facets: bool) -> SearchOutcome:
-    """Search in a lane's thread; query mistakes come back as ``error``, bugs are raised."""
+    """Search in a lane's thread (no snippets: see :func:`run_snippets`); query mistakes come
+    back as ``error``, bugs are raised."""
     started = time.perf_counter()
     try:
-        result = library.search(query, limit=limit, facets=facets)
+        result = library.search(query, limit=limit, facets=facets, snippets=False)
     except KnownError as exc:
         return SearchOutcome(query, None, error=str(exc))
     rows = browse.document_rows(library, [hit.id for hit in result.hits])
     elapsed = int((time.perf_counter() - started) * 1000)
     return SearchOutcome(query, result, {i: r.file_type for i, r in rows.items()}, elapsed)
+
+
+def run_snippets(library: Library, query: str, ids: list[int]) -> dict[int, str]:
+    """Snippets of these hits in a lane's thread; every id gets one (empty when the document is
+    gone or the query can no longer be parsed), so no row waits for ever."""
+    try:
+        found = library.snippets(query, ids)
+    except KnownError:
+        found = {}
+    return {doc_id: found.get(doc_id, "") for doc_id in ids}
 
 
 class _LinkButton(QPushButton):
@@ -146,12 +162,15 @@ class SearchPane(QWidget):
     search_finished = Signal(str, int)  # the query whose results are now shown, and its total
 
     PAGE_SIZE = 100
+    SNIPPETS_AHEAD = 4  # rows below the visible ones whose snippets are fetched too
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._generation = 0
         self._task: Task | None = None
+        self._snippet_tasks: list[Task] = []  # queued or running, of this generation
+        self._requested: set[int] = set()  # ids whose snippets were asked for (this generation)
         self._shown_query = ""
 
         self.query_edit = QLineEdit()
@@ -186,6 +205,16 @@ class SearchPane(QWidget):
         self.results_view.setAlternatingRowColors(True)
         self.results_view.setAccessibleName("Search results")
         self.results_view.activated.connect(self._on_result_activated)
+        # Snippets follow what is on screen: after a scroll, a resize or new rows (batched by a
+        # zero-delay timer, so one layout pass asks once).
+        self._snippet_timer = QTimer(self)
+        self._snippet_timer.setSingleShot(True)
+        self._snippet_timer.setInterval(0)
+        self._snippet_timer.timeout.connect(self.fetch_visible_snippets)
+        self.results_view.verticalScrollBar().valueChanged.connect(self._snippet_timer.start)
+        self.model.rowsInserted.connect(self._snippet_timer.start)
+        self.model.modelReset.connect(self._snippet_timer.start)
+        self.results_view.viewport().installEventFilter(self)
         self.more_button = QPushButton(f"Show {self.PAGE_SIZE} more results")
         self.more_button.setVisible(False)
         self.more_button.clicked.connect(self.fetch_more)
@@ -296,6 +325,56 @@ class SearchPane(QWidget):
         self._task = self._ctx.runner.submit("read", more, description=f"more results: {query}",
                                              on_done=lambda out: self._on_more(generation, shown, out))
 
+    def visible_rows(self) -> range:
+        """Rows of the results list on screen (empty when the list is not shown)."""
+        view = self.results_view
+        count = self.model.rowCount()
+        if not count or not view.isVisible():
+            return range(0)
+        area = view.viewport().rect()
+        first = view.indexAt(area.topLeft() + QPoint(1, 1))
+        last = view.indexAt(area.bottomLeft() + QPoint(1, -1))
+        start = first.row() if first.isValid() else 0
+        stop = last.row() + 1 if last.isValid() else count
+        return range(start, max(start, stop))
+
+    def snippets_pending(self) -> bool:
+        """Whether a snippet request is queued or running."""
+        return bool(self._snippet_tasks)
+
+    def fetch_visible_snippets(self) -> None:
+        """Ask the read lane for the snippets of the rows on screen (and a few below) that
+        have none yet. Results of an older query are dropped when they arrive."""
+        self._snippet_timer.stop()
+        if not self._shown_query:
+            return
+        shown = self.visible_rows()
+        if not shown:
+            return
+        wanted = range(shown.start, min(self.model.rowCount(), shown.stop + self.SNIPPETS_AHEAD))
+        ids = [i for i in self.model.missing_snippets(wanted) if i not in self._requested]
+        if not ids:
+            return
+        self._requested.update(ids)
+        query, generation = self._shown_query, self._generation
+
+        def work(library: Library, _ctx: TaskContext) -> dict[int, str]:
+            return run_snippets(library, query, ids)
+
+        def done(snippets: dict[int, str]) -> None:
+            if generation != self._generation:
+                return  # a newer query replaced the rows these were for
+            self.model.set_snippets(snippets)
+            self._snippet_timer.start()  # rows may have moved meanwhile (new heights, scrolling)
+
+        def finished() -> None:  # after done, or after a failure (reported by the runner)
+            if task in self._snippet_tasks:
+                self._snippet_tasks.remove(task)
+
+        task = self._ctx.runner.submit("read", work, description=f"snippets: {query}", on_done=done,
+                                       on_finished=finished)
+        self._snippet_tasks.append(task)
+
     def show_syntax_help(self) -> None:
         if self._help_popup is None:
             self._help_popup = _SyntaxHelpPopup(self)
@@ -310,6 +389,10 @@ class SearchPane(QWidget):
         if self._task is not None:
             self._task.cancel()
             self._task = None
+        for task in self._snippet_tasks:
+            task.cancel()
+        self._snippet_tasks.clear()
+        self._requested.clear()
         self._generation += 1
         return self._generation
 
@@ -421,6 +504,9 @@ class SearchPane(QWidget):
                 return
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.results_view.viewport() and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._snippet_timer.start()  # more (or other) rows may be on screen now
+            return False
         # Down arrow in the query field moves into the results (then arrows move in the list).
         if watched is self.query_edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
                 and event.key() == Qt.Key.Key_Down and self.model.rowCount():

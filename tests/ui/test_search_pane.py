@@ -83,7 +83,9 @@ def test_typing_a_name_finds_the_three_documents(pane: SearchPane, ui_ctx: UiCon
     assert pane.status_label.text().startswith("3 documents")
     assert pane.stack.currentIndex() == 1
     assert all(pane.model.row_at(r).file_type == "txt" for r in range(3))
-    assert all("<mark>" in pane.model.row_at(r).snippet for r in range(3))
+    # Snippets follow in a second step, for the rows on screen (all three here).
+    qtbot.waitUntil(lambda: all(pane.model.row_at(r).snippet is not None for r in range(3)), timeout=WAIT_MS)
+    assert all("<mark>" in (pane.model.row_at(r).snippet or "") for r in range(3))
 
 
 def test_quick_keystrokes_give_one_result_set_for_the_last_query(pane: SearchPane, ui_ctx: UiContext,
@@ -326,6 +328,7 @@ def test_hostile_document_renders_literally_through_the_pane(qtbot, tmp_path: Pa
         widget.show()
         with qtbot.waitSignal(widget.search_finished, timeout=WAIT_MS):
             widget.set_query("Voronkov")
+        qtbot.waitUntil(lambda: widget.model.row_at(0).snippet is not None, timeout=WAIT_MS)
         row = widget.model.row_at(0)
         assert row.title.startswith(HOSTILE)
         built = result_html(row, "#777777")
