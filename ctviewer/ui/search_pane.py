@@ -211,9 +211,9 @@ class SearchPane(QWidget):
         self._snippet_timer.setSingleShot(True)
         self._snippet_timer.setInterval(0)
         self._snippet_timer.timeout.connect(self.fetch_visible_snippets)
-        self.results_view.verticalScrollBar().valueChanged.connect(self._snippet_timer.start)
-        self.model.rowsInserted.connect(self._snippet_timer.start)
-        self.model.modelReset.connect(self._snippet_timer.start)
+        self.results_view.verticalScrollBar().valueChanged.connect(self._schedule_snippets)
+        self.model.rowsInserted.connect(self._schedule_snippets)
+        self.model.modelReset.connect(self._schedule_snippets)
         self.results_view.viewport().installEventFilter(self)
         self.more_button = QPushButton(f"Show {self.PAGE_SIZE} more results")
         self.more_button.setVisible(False)
@@ -342,6 +342,10 @@ class SearchPane(QWidget):
         """Whether a snippet request is queued or running."""
         return bool(self._snippet_tasks)
 
+    def _schedule_snippets(self, *_args: object) -> None:
+        # Not ``timer.start`` connected directly: given a signal's int, it would take it as the delay.
+        self._snippet_timer.start()
+
     def fetch_visible_snippets(self) -> None:
         """Ask the read lane for the snippets of the rows on screen (and a few below) that
         have none yet. Results of an older query are dropped when they arrive."""
@@ -365,7 +369,7 @@ class SearchPane(QWidget):
             if generation != self._generation:
                 return  # a newer query replaced the rows these were for
             self.model.set_snippets(snippets)
-            self._snippet_timer.start()  # rows may have moved meanwhile (new heights, scrolling)
+            self._schedule_snippets()  # rows may have moved meanwhile (new heights, scrolling)
 
         def finished() -> None:  # after done, or after a failure (reported by the runner)
             if task in self._snippet_tasks:
@@ -505,7 +509,7 @@ class SearchPane(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.results_view.viewport() and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
-            self._snippet_timer.start()  # more (or other) rows may be on screen now
+            self._schedule_snippets()  # more (or other) rows may be on screen now
             return False
         # Down arrow in the query field moves into the results (then arrows move in the list).
         if watched is self.query_edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
