@@ -5,6 +5,11 @@ Clicking a facet value narrows the search by adding its field term to the query 
 says what is searched, so an analyst can read and edit it. Field terms already in the query
 are listed at the top as removable chips, and their facet values are shown as active
 (clicking one again removes it).
+
+Values are shown whole where the column allows: :meth:`FacetsPane.preferred_width` is the
+width that fits the longest value (within limits; the search pane widens its splitter to it),
+longer ones are elided in the middle ("Organization fo…n in Europe") with the whole value in
+the tooltip. File types are shown in capitals, as everywhere else in the window ("TXT").
 """
 
 from __future__ import annotations
@@ -95,6 +100,11 @@ def field_terms(query: str) -> list[FieldTerm]:
     return out
 
 
+def facet_label(facet: str, value: str) -> str:
+    """A facet value as shown: file types in capitals ("TXT"), the rest as the core gives them."""
+    return value.upper() if facet == "type" else value
+
+
 def add_term(query: str, term: str) -> str:
     return f"{query.strip()} {term}".strip()
 
@@ -120,6 +130,7 @@ class FacetsPane(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # both ends of a name say most
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAccessibleName("Facets")
         header = self.tree.header()
@@ -158,12 +169,14 @@ class FacetsPane(QWidget):
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             group.setFont(0, bold)
             for value, count in values:
-                item = QTreeWidgetItem(group, [value, f"{count:,}"])
+                item = QTreeWidgetItem(group, [facet_label(facet, value), f"{count:,}"])
                 item.setData(0, _FacetRole, facet)
                 item.setData(0, _ValueRole, value)
+                noun = "document" if count == 1 else "documents"
+                item.setToolTip(0, f"{facet_label(facet, value)}: {count:,} {noun}")
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if (facet, value.casefold()) in active:
-                    item.setText(0, f"✓ {value}")  # chosen: clicking again removes it
+                    item.setText(0, f"✓ {facet_label(facet, value)}")  # chosen: clicking again removes it
                     item.setFont(0, bold)
             group.setExpanded(True)
         self.tree.setVisible(self.tree.topLevelItemCount() > 0)  # chips alone: no empty box under them
@@ -171,6 +184,15 @@ class FacetsPane(QWidget):
 
     def clear(self) -> None:
         self.set_facets("", {})
+
+    def preferred_width(self, minimum: int = 180, maximum: int = 340) -> int:
+        """The width that shows the longest value and its count unelided, within limits."""
+        metrics = self.tree.fontMetrics()
+        widest = max((metrics.horizontalAdvance(item.text(0)) for item in self._value_items()), default=0)
+        counts = max((metrics.horizontalAdvance(item.text(1)) for item in self._value_items()), default=0)
+        scrollbar = self.tree.verticalScrollBar().sizeHint().width()
+        chrome = self.tree.indentation() + scrollbar + 2 * metrics.averageCharWidth() + 16  # gaps, frame
+        return max(minimum, min(maximum, widest + counts + chrome))
 
     def has_content(self) -> bool:
         """Whether there is anything to show: facet values or chips to remove."""

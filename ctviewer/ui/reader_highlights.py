@@ -30,8 +30,11 @@ KIND_COLOURS: dict[str, QColor] = {
     "person": QColor(66, 133, 244, 80),  # blue
     "organisation": QColor(240, 140, 30, 95),  # orange
     "place": QColor(40, 170, 80, 85),  # green
-    "hit": QColor(255, 214, 0, 150),  # yellow: search hits and find matches
+    # Yellow, opaque: search hits and find matches cover an entity's tint (which would mix with
+    # a translucent yellow into a muddy colour) and keep its underline.
+    "hit": QColor(255, 214, 0),
 }
+_HIT_TEXT = QColor(0, 0, 0)  # dark text on the yellow, on light and dark themes alike
 _UNDERLINES = {
     "person": QTextCharFormat.UnderlineStyle.SingleUnderline,
     "organisation": QTextCharFormat.UnderlineStyle.DashUnderline,
@@ -52,6 +55,8 @@ def plain_tooltip(text: str) -> str:
 def char_format(kind: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(KIND_COLOURS[kind])
+    if kind == "hit":
+        fmt.setForeground(_HIT_TEXT)
     if kind in _UNDERLINES:
         fmt.setUnderlineStyle(_UNDERLINES[kind])
         fmt.setUnderlineColor(QColor(KIND_COLOURS[kind].rgb()))  # the same hue, opaque

@@ -250,6 +250,10 @@ class SearchPane(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([800, 280])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        self._facets_sized_by_user = False  # once the user drags the splitter, it stays theirs
+        splitter.splitterMoved.connect(self._on_splitter_moved)
 
         query_row = QHBoxLayout()
         query_row.addWidget(self.query_edit, 1)
@@ -430,6 +434,7 @@ class SearchPane(QWidget):
         self.model.set_hits(result.hits, outcome.file_types, result.total)
         self.facets.set_facets(outcome.query, result.facets)
         self.facets.setVisible(self.facets.has_content())
+        self._fit_facets()
         self._show_status(outcome.elapsed_ms)
         self._show_suggestion(result.suggestion)
         if self.model.rowCount():
@@ -450,6 +455,19 @@ class SearchPane(QWidget):
             return
         self.model.append_hits(outcome.result.hits[shown:], outcome.file_types, outcome.result.total)
         self._show_status(outcome.elapsed_ms)
+
+    def _on_splitter_moved(self, *_args: object) -> None:
+        self._facets_sized_by_user = True
+
+    def _fit_facets(self) -> None:
+        """Widen the facets column to show its values whole (at most 40% of the pane, and never
+        against a width the user chose by dragging the splitter)."""
+        if self._facets_sized_by_user or not self.facets.isVisible():
+            return
+        total = sum(self.splitter.sizes())
+        wanted = min(self.facets.preferred_width(), int(total * 0.4))
+        if total and self.splitter.sizes()[1] < wanted:
+            self.splitter.setSizes([total - wanted, wanted])
 
     def _show_status(self, elapsed_ms: int) -> None:
         total, shown = self.model.total, self.model.rowCount()
