@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QSplitter,
@@ -33,12 +32,14 @@ from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import EntityTableModel
 from ctviewer.ui.entity_card import TYPE_LABELS, EntityCard
 from ctviewer.ui.icons import icon
+from ctviewer.ui.secondary_label import SecondaryLabel
 from ctviewer.ui.suggestions_dialog import SuggestionsDialog
 
 if TYPE_CHECKING:
     from ctviewer.library import Library
     from ctviewer.ui.tasks import Task
 
+NAME_CHARS = 24  # the People table's name column, in average characters (most names fit)
 PLURALS = {"person": "people", "organisation": "organisations", "place": "places"}
 FILTER_DELAY_MS = 200  # one id query per pause in typing, not per keystroke
 SPLIT_LIMIT = 1_000  # mentions offered by the split dialog (the card pages through all of them)
@@ -80,14 +81,19 @@ class EntitiesPane(QWidget):
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the card (documented order)
         header = self.table.horizontalHeader()
-        # The name takes what is left; the counts stay narrow so they show beside it even when
-        # the pane is half a laptop screen wide (roles come last and may scroll).
+        # The counts stay narrow so they show beside the name even when the pane is half a laptop
+        # screen wide. People: names are short and roles long ("Under-Secretary-General, United
+        # Nations Office of Counter-Terrorism"), so the name gets a fixed share and the roles take
+        # what is left; organisations and places have no roles and the name takes it all.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(EntityTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         for column, title in ((EntityTableModel.DOCUMENTS, "Documents"), (EntityTableModel.MENTIONS, "Mentions")):
             # wide enough for the header's title with its sort arrow (headers may be bold)
             header.resizeSection(column, header.fontMetrics().horizontalAdvance(title) * 6 // 5 + 28)
-        header.resizeSection(EntityTableModel.ROLES, 220)
+        if self._type == "person":
+            header.resizeSection(EntityTableModel.NAME, header.fontMetrics().averageCharWidth() * NAME_CHARS)
+            header.setSectionResizeMode(EntityTableModel.ROLES, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(EntityTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         # Only people hold roles; the column would stay empty for organisations and places.
         self.table.setColumnHidden(EntityTableModel.ROLES, self._type != "person")
@@ -96,8 +102,7 @@ class EntitiesPane(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
 
-        self.status = QLabel()
-        self.status.setEnabled(False)  # quiet hint text from the palette, readable light or dark
+        self.status = SecondaryLabel()  # quieter than the list, still readable (not a disabled grey)
 
         self.card = EntityCard(ctx)
         self.card.document_activated.connect(self.document_activated)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from ctviewer.ui.context import UiContext
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 # Short tasks (a search, a page of rows) would only make the bar flicker.
 SHOW_TASK_AFTER_MS = 400
+SEPARATOR = " \u00b7 "  # between the counts, as in the search pane's status line
 
 
 def human_size(size: int) -> str:
@@ -52,8 +53,14 @@ class ArchiveStatusBar(QStatusBar):
         self.documents_label = QLabel()
         self.size_label = QLabel()
         self.pending_label = QLabel()
+        # One group read as one phrase: "21 documents · 3.8 MB on disk · 4 waiting for ...".
+        counts = QWidget()
+        counts_layout = QHBoxLayout(counts)
+        counts_layout.setContentsMargins(0, 0, 0, 0)
+        counts_layout.setSpacing(0)
         for label in (self.documents_label, self.size_label, self.pending_label):
-            self.addWidget(label)
+            counts_layout.addWidget(label)
+        self.addWidget(counts)
         self.task_label = QLabel()
         for label in (self.documents_label, self.size_label, self.pending_label, self.task_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # task descriptions name imported files
@@ -84,7 +91,7 @@ class ArchiveStatusBar(QStatusBar):
         count = self._ctx.library.document_count()
         self.documents_label.setText(f"{count:,} document" + ("" if count == 1 else "s"))
         pending = self._ctx.library.pending_extraction()
-        self.pending_label.setText(f"{pending:,} waiting for entity extraction" if pending else "")
+        self.pending_label.setText(f"{SEPARATOR}{pending:,} waiting for entity extraction" if pending else "")
         self.pending_label.setVisible(bool(pending))
         if not self._size_task_pending:
             self._size_task_pending = True
@@ -97,7 +104,7 @@ class ArchiveStatusBar(QStatusBar):
                                     on_finished=self._size_measured)
 
     def _show_size(self, size: int) -> None:
-        self.size_label.setText(f"{human_size(size)} on disk")
+        self.size_label.setText(f"{SEPARATOR}{human_size(size)} on disk")
 
     def _size_measured(self) -> None:
         self._size_task_pending = False

@@ -84,6 +84,7 @@ def test_window_opens_on_the_archive_with_the_real_panes(window, ui_ctx: UiConte
     assert isinstance(window.right.currentWidget(), reader_pane.ReaderPane)  # documents exist: no welcome panel
     assert window.status.documents_label.text() == "3 documents"
     qtbot.waitUntil(lambda: window.status.size_label.text().endswith("on disk"), timeout=10_000)
+    assert window.status.size_label.text().startswith(" · ")  # "3 documents · 12.0 KB on disk"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]
 

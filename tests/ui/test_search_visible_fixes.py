@@ -72,3 +72,42 @@ def test_a_hit_on_an_entity_paints_over_it_opaquely_and_keeps_the_underline(qtbo
     assert hit_format.background().color().alpha() == 255  # covers the entity's tint: no mixed colour
     assert not hit_format.hasProperty(hit_format.Property.TextUnderlineStyle)  # the entity's underline stays
     assert char_format("person").underlineStyle() != hit_format.UnderlineStyle.NoUnderline
+
+
+def test_secondary_text_is_readable_and_follows_the_palette(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QWidget
+
+    from ctviewer.ui.secondary_label import SecondaryLabel, secondary_colour
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    label = SecondaryLabel("80 people", parent)
+    assert label.isEnabled()  # not a disabled control's grey
+    colour = label.palette().color(QPalette.ColorRole.WindowText)
+    text = parent.palette().color(QPalette.ColorRole.WindowText)
+    window = parent.palette().color(QPalette.ColorRole.Window)
+    assert colour == secondary_colour(parent.palette())
+    assert abs(colour.lightness() - text.lightness()) < abs(colour.lightness() - window.lightness())  # nearer text
+    dark = QPalette(parent.palette())
+    dark.setColor(QPalette.ColorRole.WindowText, QColor(235, 235, 235))
+    dark.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
+    parent.setPalette(dark)
+    assert label.palette().color(QPalette.ColorRole.WindowText).lightness() > 140  # light on dark
+
+
+def test_people_table_gives_roles_the_room_names_leave(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ctviewer.ui.entities_model import EntityTableModel
+    from ctviewer.ui.entities_pane import EntitiesPane
+
+    people = EntitiesPane(ui_ctx, "person")
+    places = EntitiesPane(ui_ctx, "place")
+    for pane in (people, places):
+        qtbot.addWidget(pane)
+        pane.resize(700, 600)
+        pane.show()
+    header = people.table.horizontalHeader()
+    assert header.sectionSize(EntityTableModel.ROLES) > header.sectionSize(EntityTableModel.NAME)
+    assert header.sectionSize(EntityTableModel.ROLES) > 260  # was a fixed 220 px behind a stretched name
+    assert places.table.isColumnHidden(EntityTableModel.ROLES)
+    assert places.table.horizontalHeader().sectionSize(EntityTableModel.NAME) > 300
