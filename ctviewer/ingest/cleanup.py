@@ -87,6 +87,7 @@ _COMPOUND_SUFFIXES = frozenset({
     "aligned", "appointed", "controlled", "year", "old", "border", "party", "way", "fold",
 })
 _HEADER_ZONE = 3
+_PARAGRAPH_CHARS = 80  # a line this long that ends a sentence is a paragraph, not a heading
 _SOFT_REGIME = 0.25  # share of lines with a trailing space that marks a Word-made PDF
 
 
@@ -249,10 +250,23 @@ def rewrap(lines: list[str], hyphens: Hyphenation | None = None, *, soft: list[b
             block_soft.append(is_soft)
             continue
         if block:
-            out.extend(_rewrap_block(block, block_soft if soft is not None else None, hyphens, prose))
+            for paragraph in _rewrap_block(block, block_soft if soft is not None else None, hyphens, prose):
+                if out and out[-1] and _apart(out[-1], paragraph):
+                    out.append("")
+                out.append(paragraph)
             block, block_soft = [], []
         blank_run += 1
     return "\n".join(out).strip("\n")
+
+
+def _apart(previous: str, paragraph: str) -> bool:
+    """Two prose paragraphs on consecutive lines (a file with one paragraph per line, or a
+    paragraph break found inside a wrapped block) get a blank line between them, as blocks do:
+    the clean text always separates paragraphs that way, so the reader shows them as paragraphs
+    rather than as lines run together. Short lines (salutations, addresses, headings, short
+    list items) stay on consecutive lines."""
+    return len(previous) >= _PARAGRAPH_CHARS and len(paragraph) >= _PARAGRAPH_CHARS \
+        and bool(_SENTENCE_END.search(previous))
 
 
 def _rewrap_block(block: list[str], soft: list[bool] | None, hyphens: Hyphenation, prose: bool) -> list[str]:

@@ -113,7 +113,9 @@ def test_word_trailing_space_decides_wraps_in_pdfs() -> None:
         "1. In adopting its resolution 2253 (2015), the Security Council expressed its determination to address "
         "the threat posed to international peace and security. It further requested that the latest report be "
         "annexed to the present report.",
+        "",  # paragraphs that end a sentence are set apart by a blank line
         "2. The present report is the twentieth such report and it was prepared by the Office of Counter-Terrorism.",
+        "",
         "Reaffirming its strong commitment to the sovereignty, independence, territorial integrity and national "
         "unity of Libya,",
         "Reaffirming its strong commitment to an inclusive, Libyan-led political process, facilitated by the "
@@ -190,3 +192,24 @@ def test_document_evidence_decides_hyphens() -> None:
 
 def test_control_characters_are_removed() -> None:
     assert clean_text("Tash\x01kent\x7f is\x1b the capital.") == "Tashkent is the capital."
+
+
+def test_one_paragraph_per_line_gets_blank_lines_but_short_lines_stay_together() -> None:
+    speech = ("Excellencies,\nLadies and gentlemen,\n"
+              "I hope the discussions today and tomorrow will address these themes and include examples of good "
+              "practices.\n"
+              "I am convinced this will help inform the global counter-terrorism response over the next few years.\n"
+              "• Afghanistan\n• Iraq\n"
+              "Thank you.")
+    assert clean_text(speech).split("\n") == [
+        "Excellencies,",
+        "Ladies and gentlemen,",
+        "I hope the discussions today and tomorrow will address these themes and include examples of good "
+        "practices.",
+        "",
+        "I am convinced this will help inform the global counter-terrorism response over the next few years.",
+        "• Afghanistan",
+        "• Iraq",
+        "Thank you.",
+    ]
+    assert clean_text(clean_text(speech)) == clean_text(speech)  # cleaning clean text changes nothing
