@@ -62,7 +62,9 @@ class EntityDocument:
 @dataclass(frozen=True)
 class MentionRecord:
     """A mention with keyword-in-context: ``context`` is the text from ``context_start`` (the
-    sentence, cut to a window around the mention when the sentence is long)."""
+    sentence, cut to a window around the mention when the sentence is long, at word
+    boundaries). ``cut_left``/``cut_right`` say the sentence goes on beyond the context:
+    :attr:`left` and :attr:`right` then show an ellipsis there."""
 
     id: int
     entity_id: int
@@ -72,10 +74,12 @@ class MentionRecord:
     text: str
     context: str
     context_start: int
+    cut_left: bool = False
+    cut_right: bool = False
 
     @property
     def left(self) -> str:
-        return self.context[: self.start - self.context_start]
+        return ("\u2026 " if self.cut_left else "") + self.context[: self.start - self.context_start]
 
     @property
     def keyword(self) -> str:
@@ -83,7 +87,7 @@ class MentionRecord:
 
     @property
     def right(self) -> str:
-        return self.context[self.end - self.context_start :]
+        return self.context[self.end - self.context_start :] + (" \u2026" if self.cut_right else "")
 
 
 @dataclass(frozen=True)

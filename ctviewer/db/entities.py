@@ -29,8 +29,10 @@ from ctviewer.entities_records import (
     SuggestionRecord,
 )
 
-# Characters kept on each side of a mention when its sentence is longer (keyword in context).
-KWIC_WINDOW = 160
+# Characters kept on each side of a mention when its sentence is longer (keyword in context),
+# before the cut moves back to a word boundary: about a dozen words, as much as a card's column
+# shows beside the mention.
+KWIC_WINDOW = 80
 _CHUNK = 500
 
 
@@ -193,6 +195,10 @@ def entity_mentions(
         select(
             Mention.id, Mention.entity_id, Mention.document_id, Mention.start, Mention.end, Mention.text,
             ctx_start.label("cs"), func.substr(DocumentText.text, ctx_start + 1, ctx_end - ctx_start).label("ctx"),
+            Mention.sentence_start, Mention.sentence_end,
+            # The characters just outside the context: is a word cut there?
+            func.substr(DocumentText.text, ctx_start, 1).label("before"),
+            func.substr(DocumentText.text, ctx_end + 1, 1).label("after"),
         )
         .join(DocumentText, DocumentText.document_id == Mention.document_id)
         .where(Mention.entity_id == entity_id)
@@ -203,8 +209,52 @@ def entity_mentions(
         stmt = stmt.where(Mention.document_id == document_id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [MentionRecord(r.id, r.entity_id, r.document_id, r.start, r.end, r.text, r.ctx, r.cs)
+    # substr(text, 0, 1) is "" in SQLite: nothing before a context that starts the text.
+    return [kwic_record(r.id, r.entity_id, r.document_id, r.start, r.end, r.text, r.ctx or "", r.cs,
+                        r.sentence_start, r.sentence_end, r.before or "", r.after or "")
             for r in session.execute(stmt)]
+
+
+def kwic_record(mention_id: int, entity_id: int, document_id: int, start: int, end: int, text: str,
+                context: str, context_start: int, sentence_start: int | None, sentence_end: int | None,
+                char_before: str = "", char_after: str = "") -> MentionRecord:
+    """A mention record whose context, where the window cut its sentence, ends at word
+    boundaries (a word cut in two is dropped, never the mention) and says it was cut.
+    ``char_before``/``char_after`` are the text's characters just outside the context."""
+    context_end = context_start + len(context)
+    cut_left = sentence_start is not None and context_start > sentence_start
+    cut_right = sentence_end is not None and context_end < sentence_end
+    if cut_left:
+        before = context[: start - context_start]
+        drop = 0
+        if before and not before[0].isspace() and char_before and not char_before.isspace():
+            space = _first_space(before)  # the context starts inside a word: drop that part
+            drop = len(before) if space is None else space
+        drop += len(before[drop:]) - len(before[drop:].lstrip())  # and the spaces after it
+        context, context_start = context[drop:], context_start + drop
+    if cut_right:
+        after_at = end - context_start
+        after = context[after_at:]
+        if after and not after[-1].isspace() and char_after and not char_after.isspace():
+            space = _last_space(after)  # the context ends inside a word: drop that part
+            after = "" if space is None else after[:space]
+        context = context[:after_at] + after.rstrip()
+    return MentionRecord(mention_id, entity_id, document_id, start, end, text, context, context_start,
+                         cut_left=cut_left, cut_right=cut_right)
+
+
+def _first_space(text: str) -> int | None:
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            return i
+    return None
+
+
+def _last_space(text: str) -> int | None:
+    for i in range(len(text) - 1, -1, -1):
+        if text[i].isspace():
+            return i
+    return None
 
 
 def document_mentions(session: Session, document_id: int) -> list[DocumentMention]:
