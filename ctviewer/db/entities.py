@@ -30,9 +30,9 @@ from ctviewer.entities_records import (
 )
 
 # Characters kept on each side of a mention when its sentence is longer (keyword in context),
-# before the cut moves back to a word boundary: about a dozen words, as much as a card's column
-# shows beside the mention.
-KWIC_WINDOW = 80
+# before the cut moves back to a word boundary: six to eight words, about what the entity
+# card's Before and After columns show beside the mention at a half-screen width.
+KWIC_WINDOW = 48
 _CHUNK = 500
 
 
