@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from whoosh import query as wq
@@ -41,21 +41,36 @@ def hit_spans(index: SearchIndex, query: str, text: str, *, limit: int) -> list[
     searcher = index.searcher()  # the index's shared searcher: not ours to close
     bounded = queries.bound_expansions(index.parse(query), searcher.reader(), searcher.schema,
                                        queries.clean_query_text(query))
+    terms, phrases = targets(bounded)
+    return match_spans(text, terms, phrases, searcher.schema["body"].analyzer, limit)
+
+
+def targets(q: wq.Query, fields: frozenset[str] | None = None) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """What a (parsed, expanded) query looks for in text: words asked for on their own, and
+    phrases (analysed words in order). Negated branches and fields outside ``fields`` (by
+    default the text fields) are left out."""
+    wanted = _TEXT_FIELDS if fields is None else fields
     terms: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
-    for leaf in _positive_leaves(bounded):
+    for leaf in _positive_leaves(q):
         if isinstance(leaf, wq.Phrase):
-            if leaf.fieldname in _TEXT_FIELDS:
+            if leaf.fieldname in wanted:
                 words = tuple(_text(w) for w in leaf.words if _text(w))
                 if len(words) > 1:
                     phrases.add(words)
                 else:
                     terms.update(words)
             continue
-        terms.update(_text(word) for fieldname, word in leaf.terms(phrases=True) if fieldname in _TEXT_FIELDS)
+        terms.update(_text(word) for fieldname, word in leaf.terms(phrases=True) if fieldname in wanted)
     terms.discard("")
-    analyzer = searcher.schema["body"].analyzer
-    spans = _word_spans(text, terms, analyzer, limit) + _phrase_spans(text, phrases, analyzer, limit)
+    return frozenset(terms), frozenset(phrases)
+
+
+def match_spans(text: str, terms: Iterable[str], phrases: Iterable[tuple[str, ...]], analyzer: Analyzer,
+                limit: int) -> list[tuple[int, int]]:
+    """Spans of ``text`` holding one of ``terms`` (a word) or one of ``phrases`` (the whole
+    phrase), in text order and without overlaps (a phrase wins over the words inside it)."""
+    spans = _word_spans(text, set(terms), analyzer, limit) + _phrase_spans(text, set(phrases), analyzer, limit)
     return _outermost(spans)[:limit]
 
 

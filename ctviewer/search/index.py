@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from ctviewer.domain import IndexEntry, SearchHit, SearchResult
 from ctviewer.errors import KnownError
 from ctviewer.search import query as queries
+from ctviewer.search.hits import targets
 from ctviewer.search.schema import FACET_FIELDS, FACET_SEPARATOR, build_schema
 from ctviewer.search.snippets import Snippeter
 
@@ -32,6 +33,8 @@ SCHEMA_VERSION = 4
 MARKER = "ctviewer-index.json"
 FACET_LIMIT = 25
 MAX_LIMIT = 10_000
+# Fields whose query words are marked in snippets (notes: an annotation's words are the document's).
+_SNIPPET_FIELDS = frozenset({"body", "title", "person", "organisation", "place", "note"})
 
 Texts = Callable[[Sequence[int]], dict[int, tuple[str, str | None, str]]]
 Progress = Callable[[int, int | None, str], None]
@@ -231,14 +234,14 @@ class SearchIndex:
         total = len(results)
         found = [(int(hit["id"]), float(hit.score)) for hit in results[:limit]]
         data = texts([i for i, _ in found]) if texts is not None else None
-        terms = _highlight_terms(bounded) if snippets else frozenset()
+        terms, phrases = targets(bounded, _SNIPPET_FIELDS) if snippets else (frozenset(), frozenset())
         hits: list[SearchHit] = []
         for doc_id, score in found:
             if data is not None and doc_id not in data:
                 total -= 1  # in the index, gone from the database: never shown
                 continue
             title, date, body = data[doc_id] if data is not None else ("", None, "")
-            snippet = self._snippeter.snippet(body, terms) if snippets else ""
+            snippet = self._snippeter.snippet(body, terms, phrases) if snippets else ""
             hits.append(SearchHit(id=doc_id, score=score, title=title, date=date, snippet=snippet))
         facet_counts = _facet_counts(results) if facets else {}
         suggestion = self._suggest(searcher, parsed, text) if total == 0 else None
@@ -256,8 +259,8 @@ class SearchIndex:
         searcher = self.searcher()
         bounded = queries.bound_expansions(self.parse(text), searcher.reader(), searcher.schema,
                                            queries.clean_query_text(text))
-        terms = _highlight_terms(bounded)
-        return {doc_id: self._snippeter.snippet(body, terms) for doc_id, body in bodies.items()}
+        terms, phrases = targets(bounded, _SNIPPET_FIELDS)
+        return {doc_id: self._snippeter.snippet(body, terms, phrases) for doc_id, body in bodies.items()}
 
     def _suggest(self, searcher: Searcher, parsed: wq.Query, text: str) -> str | None:
         try:
@@ -331,15 +334,6 @@ def _fields(entry: IndexEntry) -> dict[str, str]:
     if entry.language:
         out["language"] = entry.language
     return {k: v for k, v in out.items() if v != "" or k in ("id", "title", "body")}
-
-
-def _highlight_terms(q: wq.Query) -> frozenset[str]:
-    """Analysed body/title words of the query (expansions included) for snippet marking."""
-    words: set[str] = set()
-    for field, word in q.iter_all_terms(phrases=True):
-        if field in ("body", "title", "person", "organisation", "place", "note"):
-            words.add(word.decode("utf-8") if isinstance(word, bytes) else str(word))
-    return frozenset(words)
 
 
 def _facet_counts(results: object) -> dict[str, tuple[tuple[str, int], ...]]:

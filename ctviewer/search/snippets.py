@@ -14,6 +14,8 @@ import re
 from whoosh import highlight
 from whoosh.analysis import Analyzer
 
+from ctviewer.search.hits import match_spans
+
 SNIPPET_CHARS = 220
 SURROUND_CHARS = 70
 # Only the first part of a long document is scanned for matches: bounded time per hit.
@@ -42,8 +44,13 @@ class Snippeter:
                                                       charlimit=SCAN_CHARS)
         self.formatter = MarkFormatter()
 
-    def snippet(self, text: str, terms: frozenset[str]) -> str:
-        """Fragments of ``text`` around ``terms`` (analysed forms), or the opening if none match."""
+    def snippet(self, text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> str:
+        """Fragments of ``text`` around ``terms`` and ``phrases`` (analysed forms), or the
+        opening if none match. A phrase is marked as a whole where it occurs, and its words
+        are not marked elsewhere (unless also in ``terms``): as the reader highlights it."""
+        if phrases:
+            words = terms.union(*phrases)
+            return self._remark(self.snippet(text, frozenset(words)), terms, phrases)
         if not terms:
             return opening(text)
         # Stems are nearly always prefixes of the words they come from ("terror" of
@@ -58,6 +65,18 @@ class Snippeter:
         if not found:
             return opening(text)
         return " ".join(self.formatter.between.join(found).split())
+
+    def _remark(self, marked: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]]) -> str:
+        """The snippet's fragments (chosen for every word) marked again: phrases whole, words alone."""
+        plain = html.unescape(marked.replace("<mark>", "").replace("</mark>", ""))
+        out: list[str] = []
+        position = 0
+        for start, end in match_spans(plain, terms, phrases, self.analyzer, limit=1_000):
+            out += [html.escape(plain[position:start], quote=False), "<mark>",
+                    html.escape(plain[start:end], quote=False), "</mark>"]
+            position = end
+        out.append(html.escape(plain[position:], quote=False))
+        return "".join(out)
 
     def _highlight(self, window: str, terms: frozenset[str], top: int) -> str:
         return str(highlight.highlight(window, terms, self.analyzer, self.fragmenter, self.formatter,

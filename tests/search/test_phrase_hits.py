@@ -48,3 +48,11 @@ def test_words_asked_for_alone_are_hits_beside_the_phrase(index: SearchIndex) ->
 
 def test_negated_phrases_are_no_hits(index: SearchIndex) -> None:
     assert hits(index, 'banks NOT "central asia"') == ["banks"]
+
+
+def test_snippets_mark_phrases_whole_and_not_their_words_elsewhere(index: SearchIndex) -> None:
+    snippet = index.snippets('"central asia"', {1: TEXT})[1]
+    assert "<mark>Central Asia</mark>" in snippet
+    assert snippet.count("<mark>") == 1  # "central banks" and the last "Asia" are not the phrase
+    escaped = index.snippets('"central asia"', {1: "A <b>Central Asia</b> & more."})[1]
+    assert "&lt;b&gt;<mark>Central Asia</mark>&lt;/b&gt; &amp; more" in escaped  # escaped around the marks

@@ -96,7 +96,10 @@ def test_hits_carry_scores_titles_dates_and_escaped_snippets(index: SearchIndex)
 
 def test_snippet_marks_stemmed_variants_and_phrases(index: SearchIndex) -> None:
     snippet = index.search('"joint plan"', texts=texts).hits[0].snippet
-    assert "<mark>Joint</mark> <mark>Plan</mark>" in snippet
+    assert "<mark>Joint Plan</mark>" in snippet  # a phrase is marked whole, as the reader highlights it
+    # Its words alone are not marked, unless the query asks for them alone as well.
+    plans = index.search('"joint plan" OR action', texts=texts).hits[0].snippet
+    assert "<mark>Joint Plan</mark> of <mark>Action</mark>" in plans
     assert "<mark>discuss</mark>" in index.search("discussing", texts=texts).hits[0].snippet
 
 
