@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from ctviewer.domain import IndexEntry, SearchHit, SearchResult
 from ctviewer.errors import KnownError
 from ctviewer.search import query as queries
+from ctviewer.search.facets import CachedFieldFacet, FacetTables, forget_other_segments
 from ctviewer.search.hits import targets
 from ctviewer.search.schema import FACET_FIELDS, FACET_SEPARATOR, build_schema
 from ctviewer.search.snippets import Snippeter
@@ -59,6 +60,7 @@ class SearchIndex:
         self._searcher: Searcher | None = None
         self._parser = queries.make_parser(ix.schema)
         self._snippeter = Snippeter(ix.schema["body"].analyzer)
+        self._facet_tables: FacetTables = {}  # see ctviewer.search.facets
 
     # -- opening and building ---------------------------------------------------------------
     @classmethod
@@ -227,7 +229,8 @@ class SearchIndex:
         if restrict_ids is not None:
             kwargs["filter"] = wq.Or([wq.Term("id", str(i)) for i in restrict_ids]) or wq.NullQuery
         if facets:
-            kwargs["groupedby"] = {name: sorting.FieldFacet(field, allow_overlap=True)
+            forget_other_segments(self._facet_tables, searcher)
+            kwargs["groupedby"] = {name: CachedFieldFacet(field, self._facet_tables)
                                    for name, field in FACET_FIELDS.items()}
             kwargs["maptype"] = sorting.Count
         results = searcher.search(bounded, **kwargs)
