@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ctviewer.annotations_records import AnnotationFilter, AnnotationRecord, AnnotationSort
+from ctviewer.db import annotations as annotation_queries
 from ctviewer.db import listing
 from ctviewer.db.listing import ListSort
 from ctviewer.domain import ImportOutcome, ImportReport
@@ -23,6 +25,8 @@ __all__ = [
     "DocumentRow",
     "ImportRunSummary",
     "ListSort",
+    "annotation_ids",
+    "annotation_rows",
     "document_ids",
     "document_rows",
     "file_types",
@@ -38,12 +42,14 @@ MAX_HITS = 20_000
 
 @dataclass(frozen=True)
 class DocumentFilter:
-    """What the documents table shows: a text filter on title/file name, types and a date range."""
+    """What the documents table shows: a text filter on title/file name, types, a date range and
+    whether the analyst annotated them (None: either way)."""
 
     text: str = ""
     file_types: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    annotated: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class DocumentRow:
     size_bytes: int
     imported_at: str
     entities: dict[str, int] = field(default_factory=dict)
+    annotations: int = 0
 
     @property
     def people(self) -> int:
@@ -91,7 +98,8 @@ def document_ids(library: Library, *, sort: ListSort = "id", descending: bool = 
     f = filter or DocumentFilter()
     with library.archive.db.read() as session:
         return listing.document_ids(session, sort=sort, descending=descending, text=f.text,
-                                    file_types=f.file_types, date_from=f.date_from, date_to=f.date_to)
+                                    file_types=f.file_types, date_from=f.date_from, date_to=f.date_to,
+                                    annotated=f.annotated)
 
 
 def document_rows(library: Library, ids: Sequence[int]) -> dict[int, DocumentRow]:
@@ -99,6 +107,20 @@ def document_rows(library: Library, ids: Sequence[int]) -> dict[int, DocumentRow
     with library.archive.db.read() as session:
         rows = listing.document_rows(session, ids)
     return {doc_id: DocumentRow(id=doc_id, **values) for doc_id, values in rows.items()}
+
+
+def annotation_ids(library: Library, filter: AnnotationFilter | None = None, *, sort: AnnotationSort = "created",
+                   descending: bool = False) -> list[int]:
+    """Ids of the annotations passing ``filter``, in display order (the Annotations pane's model
+    holds these and asks :func:`annotation_rows` for a page at a time)."""
+    with library.archive.db.read() as session:
+        return annotation_queries.list_ids(session, filter or AnnotationFilter(), sort=sort, descending=descending)
+
+
+def annotation_rows(library: Library, ids: Sequence[int]) -> dict[int, AnnotationRecord]:
+    """Records for ``ids`` (missing ids, e.g. purged meanwhile, are absent from the result)."""
+    with library.archive.db.read() as session:
+        return {r.id: r for r in annotation_queries.records(session, ids)}
 
 
 def file_types(library: Library) -> list[str]:

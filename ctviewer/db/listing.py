@@ -15,10 +15,10 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from ctviewer.db.models import Document, Entity, ImportItem, ImportRun, Mention
+from ctviewer.db.models import Annotation, Document, Entity, ImportItem, ImportRun, Mention
 
 ListSort = Literal["id", "title", "date", "file_type", "pages", "imported_at", "size_bytes", "source",
-                   "people", "organisations", "places"]
+                   "people", "organisations", "places", "annotations"]
 
 _SORT_COLUMNS: dict[str, Any] = {
     "id": Document.id,
@@ -48,10 +48,12 @@ def document_ids(
     file_types: Sequence[str] = (),
     date_from: str | None = None,
     date_to: str | None = None,
+    annotated: bool | None = None,
 ) -> list[int]:
     """Ids of the documents passing the filters, in display order (ties broken by id).
 
     ``text`` matches title or original file name, case-insensitively, anywhere.
+    ``annotated``: True keeps documents with at least one live annotation, False those without.
     Dates compare as ISO strings; ``date_to`` includes documents dated inside it ("2021" takes
     all of 2021, because "2021-05-03" < "2021~").
     """
@@ -69,6 +71,11 @@ def document_ids(
         )
         stmt = stmt.outerjoin(counts, counts.c.document_id == Document.id)
         column = func.coalesce(counts.c.n, 0)
+    elif sort == "annotations":
+        # Annotations are few next to documents: a grouped pass over them (ix_annotations_document).
+        notes = _live_annotation_counts()
+        stmt = stmt.outerjoin(notes, notes.c.document_id == Document.id)
+        column = func.coalesce(notes.c.n, 0)
     else:
         column = _SORT_COLUMNS[sort]
     order = column.desc() if descending else column.asc()
@@ -86,6 +93,10 @@ def document_ids(
         conditions.append(Document.date >= date_from)
     if date_to:
         conditions.append(Document.date <= date_to + "~")
+    if annotated is not None:
+        has = select(Annotation.id).where(Annotation.document_id == Document.id,
+                                          Annotation.deleted_at.is_(None)).exists()
+        conditions.append(has if annotated else ~has)
     if conditions:
         stmt = stmt.where(*conditions)
     ordering = [order, Document.id.desc() if descending else Document.id.asc()]
@@ -94,11 +105,19 @@ def document_ids(
     return list(session.scalars(stmt.order_by(*ordering)))
 
 
+def _live_annotation_counts() -> Any:
+    """A subquery (document_id, n): live annotations per annotated document."""
+    return (select(Annotation.document_id.label("document_id"), func.count(Annotation.id).label("n"))
+            .where(Annotation.deleted_at.is_(None), Annotation.document_id.is_not(None))
+            .group_by(Annotation.document_id).subquery())
+
+
 def document_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """{id: row values} for the documents among ``ids`` that still exist.
 
     Each row has title, date, file_type, pages, language, source (original file name),
-    size_bytes, imported_at and ``entities``: {entity type: distinct entities mentioned}.
+    size_bytes, imported_at, ``entities``: {entity type: distinct entities mentioned} and
+    ``annotations``: how many live annotations the analyst made on it.
     """
     out: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -111,7 +130,7 @@ def document_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
             out[r.id] = {
                 "title": r.title, "date": r.date, "file_type": r.file_type, "pages": r.pages,
                 "language": r.language, "source": r.original_name, "size_bytes": r.size_bytes,
-                "imported_at": r.imported_at, "entities": {},
+                "imported_at": r.imported_at, "entities": {}, "annotations": 0,
             }
         for doc_id, typ, n in session.execute(
             select(Mention.document_id, Entity.type, func.count(distinct(Mention.entity_id)))
@@ -121,6 +140,13 @@ def document_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
         ):
             if doc_id in out:
                 out[doc_id]["entities"][typ] = int(n)
+        for doc_id, n in session.execute(
+            select(Annotation.document_id, func.count(Annotation.id))
+            .where(Annotation.document_id.in_(chunk), Annotation.deleted_at.is_(None))
+            .group_by(Annotation.document_id)
+        ):
+            if doc_id in out:
+                out[doc_id]["annotations"] = int(n)
     return out
 
 

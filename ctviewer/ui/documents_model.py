@@ -22,12 +22,12 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class DocumentTableModel(QAbstractTableModel):
-    """Columns: title, date, source file, type, pages, people, organisations, places."""
+    """Columns: title, date, source file, type, pages, people, organisations, places, annotations."""
 
-    TITLE, DATE, SOURCE, TYPE, PAGES, PEOPLE, ORGANISATIONS, PLACES = range(8)
-    HEADERS = ("Title", "Date", "Source", "Type", "Pages", "People", "Organisations", "Places")
+    TITLE, DATE, SOURCE, TYPE, PAGES, PEOPLE, ORGANISATIONS, PLACES, ANNOTATIONS = range(9)
+    HEADERS = ("Title", "Date", "Source", "Type", "Pages", "People", "Organisations", "Places", "Annotations")
     SORT_KEYS: tuple[ListSort, ...] = ("title", "date", "source", "file_type", "pages", "people",
-                                       "organisations", "places")
+                                       "organisations", "places", "annotations")
     IdRole = Qt.ItemDataRole.UserRole + 1
 
     PAGE_SIZE = 200
@@ -198,4 +198,6 @@ class DocumentTableModel(QAbstractTableModel):
             return row.organisations
         if column == self.PLACES:
             return row.places
+        if column == self.ANNOTATIONS:
+            return row.annotations
         return None

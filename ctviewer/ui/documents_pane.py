@@ -33,6 +33,9 @@ FILTER_DELAY_MS = 250
 EMPTY_ARCHIVE_TEXT = "No documents yet: File > Import..."
 NO_MATCH_TEXT = "No documents match these filters."
 ALL_TYPES = "All types"
+# The "has annotations" filter: (label, DocumentFilter.annotated).
+ANNOTATED_CHOICES: tuple[tuple[str, bool | None], ...] = (
+    ("Any annotations", None), ("Annotated", True), ("Not annotated", False))
 # Partial ISO dates, as documents carry them: 2021, 2021-05, 2021-05-03.
 _DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
 # Selections bigger than this are not carried over a reload (finding each row costs a scan).
@@ -62,6 +65,10 @@ class DocumentsPane(QWidget):
         self.type_combo = QComboBox(self)
         self.type_combo.setToolTip("File type")
         self.type_combo.addItem(ALL_TYPES, "")
+        self.annotated_combo = QComboBox(self)
+        self.annotated_combo.setToolTip("Has annotations")
+        for label, value in ANNOTATED_CHOICES:
+            self.annotated_combo.addItem(label, value)
 
         self.model = DocumentTableModel(ctx, self)
         self.table = QTableView(self)
@@ -79,13 +86,20 @@ class DocumentsPane(QWidget):
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The title is what people read: it takes all the room the others leave. Source file names
+        # are long and rarely read, so they get a modest width (and elide); counts need only their
+        # header's width.
         header.setSectionResizeMode(DocumentTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         char = self.fontMetrics().averageCharWidth()
-        widths = {DocumentTableModel.DATE: 12, DocumentTableModel.SOURCE: 24, DocumentTableModel.TYPE: 7,
-                  DocumentTableModel.PAGES: 7, DocumentTableModel.PEOPLE: 8,
-                  DocumentTableModel.ORGANISATIONS: 14, DocumentTableModel.PLACES: 8}
-        for column, chars in widths.items():
-            self.table.setColumnWidth(column, chars * char + 16)
+        widths = {DocumentTableModel.DATE: 11 * char, DocumentTableModel.SOURCE: 16 * char}
+        numbers = (DocumentTableModel.TYPE, DocumentTableModel.PAGES, DocumentTableModel.PEOPLE,
+                   DocumentTableModel.ORGANISATIONS, DocumentTableModel.PLACES, DocumentTableModel.ANNOTATIONS)
+        header_metrics = header.fontMetrics()
+        for column in numbers:  # as wide as the header text plus the sort arrow, no wider
+            widths[column] = header_metrics.horizontalAdvance(DocumentTableModel.HEADERS[column]) + 2 * char
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width + 16)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until a header is clicked
         self.table.setSortingEnabled(True)
 
@@ -104,6 +118,7 @@ class DocumentsPane(QWidget):
         bar.addWidget(self.date_from_edit, 1)
         bar.addWidget(self.date_to_edit, 1)
         bar.addWidget(self.type_combo)
+        bar.addWidget(self.annotated_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -112,7 +127,8 @@ class DocumentsPane(QWidget):
         self.setTabOrder(self.filter_edit, self.date_from_edit)
         self.setTabOrder(self.date_from_edit, self.date_to_edit)
         self.setTabOrder(self.date_to_edit, self.type_combo)
-        self.setTabOrder(self.type_combo, self.table)
+        self.setTabOrder(self.type_combo, self.annotated_combo)
+        self.setTabOrder(self.annotated_combo, self.table)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -122,11 +138,13 @@ class DocumentsPane(QWidget):
         self.date_from_edit.textChanged.connect(self._debounce.start)
         self.date_to_edit.textChanged.connect(self._debounce.start)
         self.type_combo.currentIndexChanged.connect(self._apply_filter)
+        self.annotated_combo.currentIndexChanged.connect(self._apply_filter)
         self.table.activated.connect(self._on_activated)
         self.model.ids_loaded.connect(self._on_ids_loaded)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         ctx.events.documents_changed.connect(self.reload)
         ctx.events.extraction_finished.connect(self.reload)
+        ctx.events.annotations_changed.connect(self._annotations_changed)
 
         self._refresh_types()
 
@@ -144,6 +162,7 @@ class DocumentsPane(QWidget):
             file_types=(kind,) if kind else (),
             date_from=self._date(self.date_from_edit),
             date_to=self._date(self.date_to_edit),
+            annotated=self.annotated_combo.currentData(),
         )
 
     def selected_ids(self) -> list[int]:
@@ -187,6 +206,10 @@ class DocumentsPane(QWidget):
         if chosen and chosen not in kinds:
             self._apply_filter()  # the chosen type is gone: show all types again
 
+    def _annotations_changed(self, _change: object) -> None:
+        # Counts changed, and with a "has annotations" filter or sort the list itself may have.
+        self.model.reload()
+
     def _apply_filter(self) -> None:
         self._debounce.stop()
         self.model.set_filter(self.current_filter())
@@ -223,7 +246,8 @@ class DocumentsPane(QWidget):
     def _update_count(self) -> None:
         total = self._ctx.library.document_count()
         shown = self.model.rowCount()
-        for widget in (self.filter_edit, self.date_from_edit, self.date_to_edit, self.type_combo):
+        for widget in (self.filter_edit, self.date_from_edit, self.date_to_edit, self.type_combo,
+                       self.annotated_combo):
             widget.setEnabled(total > 0)  # nothing to filter in an empty archive
         if total == 0:
             self.empty_label.setText(EMPTY_ARCHIVE_TEXT)
