@@ -16,7 +16,8 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 # (segment id, field name) -> the segment's values per document number
-FacetTables = dict[tuple[str, str], list[list[Any]]]
+FacetTables = dict[tuple[str, str], list[Any]]
+_NONE: tuple[()] = ()
 
 
 class CachedFieldFacet(sorting.FieldFacet):
@@ -44,7 +45,11 @@ class _CachedCategorizer(sorting.OverlappingCategorizer):
         table = self._tables.get(key)
         if table is None:
             super().set_searcher(segment_searcher, docoffset)  # builds self._lists
-            self._tables[key] = getattr(self, "_lists")  # noqa: B009 (set by the base class, untyped)
+            # Most documents have no value in a field (no place named): one shared empty tuple
+            # instead of 100,000 empty lists (about 6 MB a field). keys_for reads ``() or [None]``.
+            built: list[list[Any]] = getattr(self, "_lists")  # noqa: B009 (set by the base class, untyped)
+            self._lists = [values or _NONE for values in built]
+            self._tables[key] = self._lists
         else:
             self._segment_searcher = segment_searcher
             self._lists = table
