@@ -199,6 +199,9 @@ class SearchPane(QWidget):
         self.results_view.setModel(self.model)
         self.results_view.setItemDelegate(SnippetDelegate(self.results_view))
         self.results_view.setResizeMode(QListView.ResizeMode.Adjust)  # rows re-wrap on resize
+        # Rows wrap to the width: never a horizontal scroll bar (one showed while the vertical
+        # bar appeared after rows had been laid out a little wider).
+        self.results_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

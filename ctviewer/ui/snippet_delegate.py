@@ -1,6 +1,6 @@
 """Draws one search result: the title, a date/type/relevance line with a relevance bar, and
-the snippet with the matched words in bold (two light placeholder lines while the snippet has
-not arrived: the pane fetches snippets only for rows that come on screen).
+the snippet with the matched words in bold (light placeholder lines while the snippet has not
+arrived: the pane fetches snippets only for rows that come on screen).
 
 Everything shown comes from documents, so it is untrusted. The rich text is built here from
 escaped pieces: the core's snippet (escaped text with ``<mark>`` around matches) is split on
@@ -82,7 +82,7 @@ class SnippetDelegate(QStyledItemDelegate):
     """
 
     CACHE_SIZE = 400
-    PLACEHOLDER_LINES = 2
+    PLACEHOLDER_LINES = 3  # about what a snippet takes (two fragments), so rows barely move
     BAR_WIDTH = 36
 
     def __init__(self, parent: QObject | None = None) -> None:
