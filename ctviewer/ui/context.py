@@ -4,6 +4,8 @@ archive-wide change signals.
 - ``library`` is the GUI thread's own Library, for quick reads only (a page of table rows, one
   document's text and mentions, an entity card). Anything that can take long (search, import,
   extraction, corrections, which re-index) goes to ``runner``, whose lanes own their Libraries.
+  So the GUI thread's Library never holds the search index open (only the repair check on
+  open touches it, and closes it again): the read lane's Library is the one that searches.
 - ``events`` tells panes what changed, so each refreshes only what it shows (every core write
   returns what it changed: an ImportOutcome, an EntityChange...).
 """
