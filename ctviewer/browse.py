@@ -25,6 +25,8 @@ __all__ = [
     "DocumentRow",
     "ImportRunSummary",
     "ListSort",
+    "annotated_documents",
+    "annotation_entities",
     "annotation_ids",
     "annotation_rows",
     "document_ids",
@@ -121,6 +123,18 @@ def annotation_rows(library: Library, ids: Sequence[int]) -> dict[int, Annotatio
     """Records for ``ids`` (missing ids, e.g. purged meanwhile, are absent from the result)."""
     with library.archive.db.read() as session:
         return {r.id: r for r in annotation_queries.records(session, ids)}
+
+
+def annotated_documents(library: Library) -> list[tuple[int, str, str | None]]:
+    """(id, title, date) of the documents the analyst annotated (for the pane's document filter)."""
+    with library.archive.db.read() as session:
+        return listing.annotated_documents(session)
+
+
+def annotation_entities(library: Library) -> list[tuple[int, str, str]]:
+    """(id, name, type) of the entities linked to annotations (for the pane's entity filter)."""
+    with library.archive.db.read() as session:
+        return listing.annotation_entities(session)
 
 
 def file_types(library: Library) -> list[str]:
