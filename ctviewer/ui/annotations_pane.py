@@ -110,10 +110,15 @@ class AnnotationsPane(QWidget):
         header.setSectionResizeMode(AnnotationTableModel.QUOTE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         char = self.fontMetrics().averageCharWidth()
-        for column, chars in ((AnnotationTableModel.COLOR, 12), (AnnotationTableModel.NOTE, 28),
-                              (AnnotationTableModel.TAGS, 14), (AnnotationTableModel.ENTITIES, 18),
-                              (AnnotationTableModel.DOCUMENT, 28), (AnnotationTableModel.CREATED, 16)):
+        for column, chars in ((AnnotationTableModel.NOTE, 26), (AnnotationTableModel.TAGS, 12),
+                              (AnnotationTableModel.ENTITIES, 16), (AnnotationTableModel.DOCUMENT, 26)):
             self.table.setColumnWidth(column, chars * char + 16)
+        # Colour labels and timestamps are short and all alike: measured, so none is cut off.
+        labels = [c.label for c in ctx.library.annotation_colors()] or ["Colour"]
+        widest = max(self.fontMetrics().horizontalAdvance(label) for label in labels)
+        self.table.setColumnWidth(AnnotationTableModel.COLOR, widest + 12 + 3 * char)  # + swatch
+        self.table.setColumnWidth(AnnotationTableModel.CREATED,
+                                  self.fontMetrics().horizontalAdvance("2024-12-31 23:59") + 3 * char)
         header.setSortIndicator(AnnotationTableModel.CREATED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._header_sorted)
