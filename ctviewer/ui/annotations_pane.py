@@ -76,11 +76,7 @@ class AnnotationsPane(QWidget):
         self.tag_combo = self._combo("Tag")
         self.colour_combo = self._combo("Colour")
         self.document_combo = self._combo("Document")
-        self.document_combo.setMinimumContentsLength(18)
-        self.document_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.entity_combo = self._combo("Linked entity")
-        self.entity_combo.setMinimumContentsLength(14)
-        self.entity_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.date_from_edit = self._date_edit("document from", "Document date from (YYYY, YYYY-MM or YYYY-MM-DD)")
         self.date_to_edit = self._date_edit("document to", "Document date to (included)")
         self.created_from_edit = self._date_edit("created from", "Annotated on or after (YYYY-MM-DD)")
@@ -145,17 +141,17 @@ class AnnotationsPane(QWidget):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
 
+        # Three short rows rather than two long ones: the pane shares the window with the reader.
         first = QHBoxLayout()
         first.addWidget(self.search_edit, 3)
-        first.addWidget(self.tag_combo, 1)
-        first.addWidget(self.colour_combo, 1)
         first.addWidget(self.sort_combo, 1)
+        first.addWidget(self.orphaned_check)
         second = QHBoxLayout()
-        second.addWidget(self.document_combo, 2)
-        second.addWidget(self.entity_combo, 2)
+        for combo in (self.tag_combo, self.colour_combo, self.document_combo, self.entity_combo):
+            second.addWidget(combo, 2 if combo in (self.document_combo, self.entity_combo) else 1)
+        third = QHBoxLayout()
         for edit in (self.date_from_edit, self.date_to_edit, self.created_from_edit, self.created_to_edit):
-            second.addWidget(edit, 1)
-        second.addWidget(self.orphaned_check)
+            third.addWidget(edit, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.reattach_button)
@@ -165,12 +161,13 @@ class AnnotationsPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(first)
         layout.addLayout(second)
+        layout.addLayout(third)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status_label)
         layout.addLayout(actions)
-        order = [self.search_edit, self.tag_combo, self.colour_combo, self.sort_combo, self.document_combo,
-                 self.entity_combo, self.date_from_edit, self.date_to_edit, self.created_from_edit,
-                 self.created_to_edit, self.orphaned_check, self.table, self.reattach_button, self.open_button,
+        order = [self.search_edit, self.sort_combo, self.orphaned_check, self.tag_combo, self.colour_combo,
+                 self.document_combo, self.entity_combo, self.date_from_edit, self.date_to_edit,
+                 self.created_from_edit, self.created_to_edit, self.table, self.reattach_button, self.open_button,
                  self.delete_button]
         for before, after in itertools.pairwise(order):
             self.setTabOrder(before, after)
@@ -297,6 +294,9 @@ class AnnotationsPane(QWidget):
     def _combo(self, tip: str) -> QComboBox:
         combo = QComboBox(self)
         combo.setToolTip(tip)
+        # Sized by a few characters, not by the longest entry (titles, names): the layout widens it.
+        combo.setMinimumContentsLength(3)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         return combo
 
     def _date_edit(self, placeholder: str, tip: str) -> QLineEdit:

@@ -9,11 +9,12 @@ from ctviewer import __version__
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+K", "Search: focus the search field"),
-    ("Ctrl+1 … Ctrl+4", "Documents, People, Organisations, Places"),
+    ("Ctrl+1 … Ctrl+5", "Documents, People, Organisations, Places, Annotations"),
     ("Ctrl+F", "Find in the open document"),
     ("F3 / Shift+F3", "Next / previous search hit in the document"),
     ("Enter, double-click", "Open the selected document or entity"),
     ("Arrow keys, Tab", "Move in lists; move between fields and panes"),
+    ("Del", "Annotations pane: delete the selected annotations"),
     ("Ctrl+O", "Open another archive"),
     ("Ctrl+I", "Import files"),
     ("Ctrl+Q", "Quit"),

@@ -23,8 +23,17 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
+from ctviewer.annotations_records import AnnotationImportReport, AnnotationRecord
 from ctviewer.errors import KnownError
 from ctviewer.paths import sample_archive_dir
+from ctviewer.ui.annotation_exchange import (
+    ANNOTATIONS_FILE_FILTER,
+    AnnotationImportReportDialog,
+    ExportAnnotationsDialog,
+    export_to_file,
+    import_from_file,
+)
+from ctviewer.ui.annotations_pane import AnnotationsPane
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.documents_pane import DocumentsPane
 from ctviewer.ui.entities_pane import EntitiesPane
@@ -42,7 +51,7 @@ GEOMETRY, SPLITTER, TAB, RECENT = "window/geometry", "window/splitter", "window/
 LAST_ARCHIVE = "archives/last"
 MAX_RECENT = 8
 IMPORT_FILTER = "Documents (*.pdf *.docx *.html *.htm *.md *.markdown *.txt);;All files (*)"
-TAB_DOCUMENTS, TAB_PEOPLE, TAB_ORGANISATIONS, TAB_PLACES, TAB_SEARCH = range(5)
+TAB_DOCUMENTS, TAB_PEOPLE, TAB_ORGANISATIONS, TAB_PLACES, TAB_ANNOTATIONS, TAB_SEARCH = range(6)
 ENTITY_TABS = {"person": TAB_PEOPLE, "organisation": TAB_ORGANISATIONS, "place": TAB_PLACES}
 
 
@@ -65,13 +74,16 @@ class MainWindow(QMainWindow):
         self.people = EntitiesPane(ctx, "person")
         self.organisations = EntitiesPane(ctx, "organisation")
         self.places = EntitiesPane(ctx, "place")
+        self.annotations = AnnotationsPane(ctx)
         self.search = SearchPane(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("browseTabs")
         for pane, title, icon_name in ((self.documents, "&Documents", "documents"),
                                        (self.people, "&People", "person"),
                                        (self.organisations, "&Organisations", "organisation"),
-                                       (self.places, "P&laces", "place"), (self.search, "&Search", "search")):
+                                       (self.places, "P&laces", "place"),
+                                       (self.annotations, "&Annotations", "annotation"),
+                                       (self.search, "&Search", "search")):
             self.tabs.addTab(pane, icon(icon_name), title)
         self.reader = ReaderPane(ctx)
         self.welcome = WelcomePane()
@@ -87,6 +99,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.imports = ImportController(ctx, self)
+        self.last_annotation_import: AnnotationImportReportDialog | None = None  # (tests read it)
         self.status = ArchiveStatusBar(ctx, self)
         self.setStatusBar(self.status)
         self._build_menus()
@@ -115,6 +128,9 @@ class MainWindow(QMainWindow):
         self._action(file, "Import &Folder…", self.choose_import_folder, "Ctrl+Shift+I")
         self._action(file, "&Last Import Report…", self.show_last_import_report)
         file.addSeparator()
+        self._action(file, "&Export Annotations…", self.choose_export_annotations)
+        self._action(file, "Import A&nnotations…", self.choose_import_annotations)
+        file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
@@ -127,7 +143,8 @@ class MainWindow(QMainWindow):
         self.search_action.setIcon(icon("search"))
         view.addSeparator()
         for index, (title, key) in enumerate((("&Documents", "Ctrl+1"), ("&People", "Ctrl+2"),
-                                              ("&Organisations", "Ctrl+3"), ("P&laces", "Ctrl+4"))):
+                                              ("&Organisations", "Ctrl+3"), ("P&laces", "Ctrl+4"),
+                                              ("&Annotations", "Ctrl+5"))):
             self._action(view, title, lambda _checked=False, i=index: self.show_tab(i), key)
 
         help_ = bar.addMenu("&Help")
@@ -154,6 +171,7 @@ class MainWindow(QMainWindow):
             pane.document_activated.connect(lambda doc_id, pos: self.open_document(doc_id, position=pos))
             pane.entity_activated.connect(self.show_entity)
         self.reader.entity_activated.connect(self.show_entity)
+        self.annotations.annotation_activated.connect(self.open_annotation)
 
         self.welcome.sample_activated.connect(self.build_sample)
         self.welcome.import_files_activated.connect(self.choose_import_files)
@@ -172,6 +190,11 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int, *, position: int = -1, query: str = "") -> None:
         self.right.setCurrentWidget(self.reader)
         self.reader.open_document(doc_id, position=position, query=query)
+
+    def open_annotation(self, record: AnnotationRecord) -> None:
+        """Open an annotation's document in the reader at its passage."""
+        if record.document_id is not None:
+            self.open_document(record.document_id, position=record.start)
 
     def show_entity(self, entity_id: int) -> None:
         """Route an entity to the pane of its type (it may have been merged or rejected meanwhile)."""
@@ -247,6 +270,43 @@ class MainWindow(QMainWindow):
                                     load_run=lambda run_id: browse.import_report(library, run_id))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def choose_export_annotations(self) -> None:
+        """Format and scope (the Annotations pane's filter or all), then a file name; written in the
+        background, the outcome in the status bar."""
+        pane_filter = self.annotations.current_filter()
+        total = self.ctx.library.annotation_count()
+        if total == 0:
+            self.status.showMessage("There are no annotations to export yet.", 5000)
+            return
+        dialog = ExportAnnotationsDialog(filtered=self.ctx.library.annotation_count(pane_filter), total=total,
+                                         parent=self)
+        if dialog.exec() != ExportAnnotationsDialog.DialogCode.Accepted:
+            return
+        format, suffix, pattern = dialog.format
+        name, _ = QFileDialog.getSaveFileName(self, "Export annotations", f"annotations{suffix}", pattern)
+        if name:
+            path = Path(name) if Path(name).suffix else Path(name + suffix)
+            export_to_file(self.ctx, path, format, pane_filter if dialog.use_filter else None,
+                           lambda message: self.status.showMessage(message, 8000))
+
+    def choose_import_annotations(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import annotations (W3C Web Annotation JSON)", "",
+                                              ANNOTATIONS_FILE_FILTER)
+        if name:
+            self.import_annotations(Path(name))
+
+    def import_annotations(self, path: Path) -> None:
+        def done(result: AnnotationImportReport | str) -> None:
+            if isinstance(result, str):
+                self.status.showMessage(result, 8000)
+                return
+            dialog = AnnotationImportReportDialog(result, path, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
+            self.last_annotation_import = dialog
+
+        import_from_file(self.ctx, path, done)
 
     def build_sample(self) -> None:
         self.imports.build_sample(self._sample_root)

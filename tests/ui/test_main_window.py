@@ -74,12 +74,14 @@ def window(ui_ctx: UiContext, settings: QSettings, window_class: type, qtbot, tm
 
 def test_window_opens_on_the_archive_with_the_real_panes(window, ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     from ctviewer.ui import reader_pane
+    from ctviewer.ui.annotations_pane import AnnotationsPane
     from ctviewer.ui.documents_pane import DocumentsPane
     from ctviewer.ui.entities_pane import EntitiesPane
     from ctviewer.ui.search_pane import SearchPane
 
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
-    assert [type(t) for t in tabs] == [DocumentsPane, EntitiesPane, EntitiesPane, EntitiesPane, SearchPane]
+    assert [type(t) for t in tabs] == [DocumentsPane, EntitiesPane, EntitiesPane, EntitiesPane, AnnotationsPane,
+                                       SearchPane]
     assert [t.entity_type for t in tabs[1:4]] == ["person", "organisation", "place"]
     assert isinstance(window.right.currentWidget(), reader_pane.ReaderPane)  # documents exist: no welcome panel
     assert window.status.documents_label.text() == "3 documents"
