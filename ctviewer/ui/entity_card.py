@@ -1,6 +1,7 @@
 """The entity card: everything the archive knows about one person, organisation or place.
 
-Name, type, aliases and roles at the top; below, tabs with keyword-in-context lines of its
+Name, type, aliases and roles at the top, then the analyst's own annotations linked to it (before
+anything the machine found); below, tabs with keyword-in-context lines of its
 mentions (loaded a page at a time), the documents that mention it, the entities met with it
 and (for people) the roles documents give them over time. Every string here comes from
 documents, so it is shown through plain-text widgets only (labels forced to PlainText, item
@@ -27,7 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctviewer.annotations_records import AnnotationFilter
 from ctviewer.entities_records import EntityRecord, MentionRecord
+from ctviewer.ui.annotations_model import color_swatch as annotation_swatch
+from ctviewer.ui.annotations_model import one_line
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import rich_tooltip, role_text
 
@@ -70,6 +74,7 @@ class EntityCard(QWidget):
 
     MENTIONS_PAGE = 200
     RELATED_LIMIT = 50
+    ANNOTATIONS_LIMIT = 200  # the Annotations pane (filtered by this entity) lists them all
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +91,7 @@ class EntityCard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
+        ctx.events.annotations_changed.connect(self._annotations_changed)
 
     def _build_card(self) -> QWidget:
         page = QWidget()
@@ -97,6 +103,18 @@ class EntityCard(QWidget):
         self.summary_label = _plain_label()
         self.aliases_label = _plain_label()
         self.roles_label = _plain_label()
+
+        # The analyst's annotations linked to this entity come first: they are what someone judged
+        # worth keeping, before the raw mentions the extractor found.
+        self.annotations_label = _plain_label(wrap=False)
+        bold_label = QFont(self.annotations_label.font())
+        bold_label.setBold(True)
+        self.annotations_label.setFont(bold_label)
+        self.annotations = _tree(["Quote", "Note", "Document"])
+        self.annotations.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.annotations.setMaximumHeight(self.fontMetrics().height() * 9)
+        annotations_header = self.annotations.header()
+        annotations_header.setStretchLastSection(True)
 
         # Keyword in context: the mention in a column of its own, its sentence around it.
         self.mentions = _tree(["Before", "Mention", "After", "Document"])
@@ -134,7 +152,7 @@ class EntityCard(QWidget):
 
         # A click opens; Enter does the same for keyboard users (arrow keys move without opening).
         # Not the views' `activated`: a double-click would emit it after the click had opened.
-        for tree in (self.mentions, self.documents, self.related, self.roles):
+        for tree in (self.annotations, self.mentions, self.documents, self.related, self.roles):
             tree.itemClicked.connect(self._on_item_clicked)
             tree.installEventFilter(self)
 
@@ -142,6 +160,8 @@ class EntityCard(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         for label in (self.name_label, self.summary_label, self.aliases_label, self.roles_label):
             layout.addWidget(label)
+        layout.addWidget(self.annotations_label)
+        layout.addWidget(self.annotations)
         layout.addWidget(self.tabs, 1)
         return page
 
@@ -166,6 +186,7 @@ class EntityCard(QWidget):
         self.aliases_label.setText("Also: " + ", ".join(record.aliases) if record.aliases else "No other names.")
         self.roles_label.setText("Roles: " + "; ".join(role_text(r) for r in record.roles) if record.roles else "")
         self.roles_label.setVisible(bool(record.roles))
+        self._fill_annotations()
         self._fill_mentions(reset=True)
         self._fill_documents()
         self._fill_related()
@@ -175,7 +196,7 @@ class EntityCard(QWidget):
         self._record = None
         self._empty.setText(message or "Select an entry in the list to see its card.")
         self._stack.setCurrentIndex(0)
-        for tree in (self.mentions, self.documents, self.related, self.roles):
+        for tree in (self.annotations, self.mentions, self.documents, self.related, self.roles):
             tree.clear()
 
     def load_more_mentions(self) -> None:
@@ -193,6 +214,35 @@ class EntityCard(QWidget):
         # entity_documents is one grouped query for all of them; fine for a card.
         return {d.id: (f"{d.date} · " if d.date else "") + d.title
                 for d in self._ctx.library.entity_documents(self._record.id) if d.id in doc_ids}
+
+    def _annotations_changed(self, _change: object) -> None:
+        if self._record is not None:
+            self._fill_annotations()
+
+    def _fill_annotations(self) -> None:
+        assert self._record is not None
+        self.annotations.clear()
+        library = self._ctx.library
+        linked = AnnotationFilter(entity_id=self._record.id)
+        total = library.annotation_count(linked)
+        found = library.annotations(linked, sort="document_date", limit=self.ANNOTATIONS_LIMIT) if total else []
+        for a in found:
+            title = a.document_title or "(document no longer in the archive)"
+            document = f"{a.document_date} · {title}" if a.document_date else title
+            item = QTreeWidgetItem([one_line(a.quote), one_line(a.note), document])
+            item.setIcon(0, annotation_swatch(a.color))
+            item.setData(0, DATA, ("annotation", a.document_id, a.start))
+            item.setToolTip(0, rich_tooltip(a.quote))
+            item.setToolTip(1, rich_tooltip(a.note))
+            item.setToolTip(2, rich_tooltip(document))
+            self.annotations.addTopLevelItem(item)
+        if found:
+            self.annotations.setColumnWidth(0, 300)
+            self.annotations.setColumnWidth(1, 200)
+        shown = f"{len(found)} of {total}" if total > len(found) else str(total)
+        self.annotations_label.setText(f"Your annotations ({shown})")
+        self.annotations_label.setVisible(bool(found))
+        self.annotations.setVisible(bool(found))
 
     def _fill_mentions(self, *, reset: bool) -> None:
         record = self._record
@@ -288,7 +338,10 @@ class EntityCard(QWidget):
         if not data:
             return
         kind = data[0]
-        if kind == "mention":
+        if kind == "annotation":
+            if data[1] is not None:  # an annotation whose document went away has nowhere to open
+                self.document_activated.emit(data[1], data[2])
+        elif kind == "mention":
             self.document_activated.emit(data[1], data[2].start)
         elif kind == "document":
             self.document_activated.emit(data[1], data[2])

@@ -123,3 +123,31 @@ def test_hostile_names_stay_literal_in_card_and_tooltips(ui_ctx: UiContext, qtbo
     rendered = QTextDocument()
     rendered.setHtml(item.toolTip(0))
     assert rendered.toPlainText() == HOSTILE
+
+
+def test_card_lists_linked_annotations_before_mentions_and_opens_them(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    library = ui_ctx.library
+    a = doc_id(library, "a.txt")
+    card = _card(ui_ctx, qtbot, "Vladimir Voronkov")
+    assert card.annotations.isHidden() and card.annotations_label.isHidden()  # none yet: no empty box
+    voronkov = entity_named(library, "Vladimir Voronkov")
+    change = library.annotate(a, quote="Voronkov thanked Uzbekistan", note=HOSTILE, color="green",
+                              entities=[voronkov])
+    library.annotate(a, quote="Regional Cooperation", note="not linked", entities=[])
+    ui_ctx.events.annotations_changed.emit(change)  # the card follows annotation changes
+    items = _items(card.annotations)
+    assert [(i.text(0), i.text(1)) for i in items] == [("Voronkov thanked Uzbekistan", HOSTILE)]
+    assert items[0].text(2).startswith("2021-05-01 · ")
+    assert card.annotations_label.text() == "Your annotations (1)"
+    layout = card.annotations.parentWidget().layout()
+    assert layout.indexOf(card.annotations) < layout.indexOf(card.tabs)  # above the mentions
+    rendered = QTextDocument()
+    rendered.setHtml(items[0].toolTip(1))
+    assert rendered.toPlainText() == HOSTILE  # the note's markup shown literally, not interpreted
+    start = library.document(a).text.index("Voronkov thanked")
+    with qtbot.waitSignal(card.document_activated) as opened:
+        card.annotations.itemClicked.emit(items[0], 0)
+    assert opened.args == [a, start]
+    library.delete_annotation(change.annotations[0])
+    ui_ctx.events.annotations_changed.emit(None)
+    assert card.annotations.topLevelItemCount() == 0 and card.annotations.isHidden()
