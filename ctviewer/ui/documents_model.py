@@ -25,7 +25,11 @@ class DocumentTableModel(QAbstractTableModel):
     """Columns: title, date, source file, type, pages, people, organisations, places, annotations."""
 
     TITLE, DATE, SOURCE, TYPE, PAGES, PEOPLE, ORGANISATIONS, PLACES, ANNOTATIONS = range(9)
-    HEADERS = ("Title", "Date", "Source", "Type", "Pages", "People", "Organisations", "Places", "Annotations")
+    # Count columns carry short headers (the full name is the header's tooltip) so the title, the
+    # column people read, keeps its room on the left of a laptop screen.
+    HEADERS = ("Title", "Date", "Source", "Type", "Pages", "People", "Orgs", "Places", "Annotations")
+    HEADER_TIPS = ("Title", "Date", "Source file", "File type", "Pages", "People mentioned",
+                   "Organisations mentioned", "Places mentioned", "Your annotations")
     SORT_KEYS: tuple[ListSort, ...] = ("title", "date", "source", "file_type", "pages", "people",
                                        "organisations", "places", "annotations")
     IdRole = Qt.ItemDataRole.UserRole + 1
@@ -58,6 +62,8 @@ class DocumentTableModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(self.HEADER_TIPS):
+            return self.HEADER_TIPS[section]
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

@@ -92,12 +92,12 @@ class DocumentsPane(QWidget):
         header.setSectionResizeMode(DocumentTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         char = self.fontMetrics().averageCharWidth()
-        widths = {DocumentTableModel.DATE: 11 * char, DocumentTableModel.SOURCE: 16 * char}
+        widths = {DocumentTableModel.DATE: 11 * char, DocumentTableModel.SOURCE: 14 * char}
         numbers = (DocumentTableModel.TYPE, DocumentTableModel.PAGES, DocumentTableModel.PEOPLE,
                    DocumentTableModel.ORGANISATIONS, DocumentTableModel.PLACES, DocumentTableModel.ANNOTATIONS)
         header_metrics = header.fontMetrics()
-        for column in numbers:  # as wide as the header text plus the sort arrow, no wider
-            widths[column] = header_metrics.horizontalAdvance(DocumentTableModel.HEADERS[column]) + 2 * char
+        for column in numbers:  # as wide as the header text plus room for the sort arrow, no wider
+            widths[column] = header_metrics.horizontalAdvance(DocumentTableModel.HEADERS[column]) + char
         for column, width in widths.items():
             self.table.setColumnWidth(column, width + 16)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until a header is clicked

@@ -271,3 +271,47 @@ def test_extraction_refreshes_entity_counts(tmp_path: Path, qtbot) -> None:  # t
     finally:
         ctx.runner.shutdown()
         ctx.library.close()
+
+
+def test_annotations_column_sorts_and_the_has_annotations_filter(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    library = ui_ctx.library
+    b, c = (next(d.id for d in library.documents() if d.source_path.endswith(n)) for n in ("/b.txt", "/c.txt"))
+    library.annotate(c, quote="Natalia Gherman visited Jordan")
+    library.annotate(c, quote="The Acme Group")
+    deleted = library.annotate(b, quote="Zhang Ming spoke").annotations[0]
+    library.annotate(b, quote="hosted Vladimir Voronkov")
+    library.delete_annotation(deleted)  # deleted ones are not counted
+    pane = make_pane(ui_ctx, qtbot)
+    assert pane.model.headerData(M.ANNOTATIONS, Qt.Orientation.Horizontal) == "Annotations"
+    assert pane.model.headerData(M.ANNOTATIONS, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == \
+        "Your annotations"
+    assert column(pane.model, M.ANNOTATIONS) == [0, 1, 2]
+    with qtbot.waitSignal(pane.model.ids_loaded, timeout=WAIT_MS):
+        pane.table.sortByColumn(M.ANNOTATIONS, Qt.SortOrder.DescendingOrder)
+    assert column(pane.model, M.SOURCE) == ["c.txt", "b.txt", "a.txt"]
+    with qtbot.waitSignal(pane.model.ids_loaded, timeout=WAIT_MS):
+        pane.annotated_combo.setCurrentIndex(pane.annotated_combo.findText("Annotated"))
+    assert pane.current_filter().annotated is True
+    assert column(pane.model, M.SOURCE) == ["c.txt", "b.txt"]
+    assert pane.count_label.text() == "2 of 3 documents"
+    with qtbot.waitSignal(pane.model.ids_loaded, timeout=WAIT_MS):
+        pane.annotated_combo.setCurrentIndex(pane.annotated_combo.findText("Not annotated"))
+    assert column(pane.model, M.SOURCE) == ["a.txt"]
+    # A new annotation reaches the pane through the archive events: the list and counts follow.
+    a = next(d.id for d in library.documents() if d.source_path.endswith("/a.txt"))
+    with qtbot.waitSignal(pane.model.ids_loaded, timeout=WAIT_MS):
+        ui_ctx.events.annotations_changed.emit(library.annotate(a, quote="Voronkov thanked Uzbekistan"))
+    assert column(pane.model, M.SOURCE) == []
+
+
+def test_title_takes_the_room_and_source_stays_modest(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    pane = make_pane(ui_ctx, qtbot)
+    pane.resize(760, 400)  # the left side of the default 1280-pixel window
+    pane.show()
+    qtbot.waitExposed(pane)
+    widths = [pane.table.columnWidth(c) for c in range(M.ANNOTATIONS + 1)]
+    assert widths[M.TITLE] == max(widths)
+    assert widths[M.TITLE] >= 1.7 * widths[M.SOURCE]
+    header = pane.table.horizontalHeader()
+    for c in (M.PAGES, M.PEOPLE, M.ORGANISATIONS, M.PLACES, M.ANNOTATIONS):  # headers readable in full
+        assert widths[c] >= header.fontMetrics().horizontalAdvance(M.HEADERS[c])
