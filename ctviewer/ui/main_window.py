@@ -9,6 +9,7 @@ the window only emits ``archive_chosen``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
-from ctviewer.annotations_records import AnnotationImportReport, AnnotationRecord
+from ctviewer.annotations_records import AnnotationChange, AnnotationImportReport, AnnotationRecord
 from ctviewer.errors import KnownError
 from ctviewer.paths import sample_archive_dir
 from ctviewer.ui.annotation_exchange import (
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
             pane.entity_activated.connect(self.show_entity)
         self.reader.entity_activated.connect(self.show_entity)
         self.annotations.annotation_activated.connect(self.open_annotation)
+        self.annotations.delete_requested.connect(self.delete_annotations)
 
         self.welcome.sample_activated.connect(self.build_sample)
         self.welcome.import_files_activated.connect(self.choose_import_files)
@@ -195,6 +197,21 @@ class MainWindow(QMainWindow):
         """Open an annotation's document in the reader at its passage."""
         if record.document_id is not None:
             self.open_document(record.document_id, position=record.start)
+
+    def delete_annotations(self, ids: list[int]) -> None:
+        """Delete (soft: restorable) on the write lane, then tell every pane."""
+
+        def work(library: Any, _task: Any) -> AnnotationChange:
+            changes = [library.delete_annotation(i) for i in ids]
+            return AnnotationChange(deleted=tuple(i for c in changes for i in c.deleted),
+                                    documents=tuple(sorted({d for c in changes for d in c.documents})))
+
+        def done(change: AnnotationChange) -> None:
+            self.ctx.events.annotations_changed.emit(change)
+            n = len(change.deleted)
+            self.status.showMessage(f"Deleted {n} annotation{'s' * (n != 1)}.", 5000)
+
+        self.ctx.runner.submit("write", work, description="Deleting annotations", on_done=done)
 
     def show_entity(self, entity_id: int) -> None:
         """Route an entity to the pane of its type (it may have been merged or rejected meanwhile)."""

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from ctviewer.annotations_records import AnnotationImportReport
@@ -174,3 +174,15 @@ def test_import_report_text_names_every_outcome() -> None:
     assert "orphaned" in text and "Not imported: 4 on 1 document this archive does not hold" in text
     assert text.endswith("Problems (1 skipped):\n  - item 3: its type is not Annotation")
     assert annotation_exchange.FORMATS[2][1] == "w3c"
+
+
+def test_del_in_the_pane_deletes_the_selected_annotations(window: MainWindow, notes_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx, ids = notes_ctx
+    window.show_tab(TAB_ANNOTATIONS)
+    pane = window.annotations
+    pane.select_annotation(ids["zhang"])
+    pane.table.setFocus()
+    qtbot.keyClick(pane.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: pane.model.row_of(ids["zhang"]) is None, timeout=WAIT_MS)
+    assert ctx.library.annotation(ids["zhang"]).deleted  # soft-deleted: restorable
+    assert ctx.library.annotation_count() == 2 and pane.count_label.text() == "2 annotations"
