@@ -123,7 +123,7 @@ class AnnotationTableModel(QAbstractTableModel):
     def set_filter(self, filter: AnnotationFilter) -> None:
         if filter != self._filter:
             self._filter = filter
-            self._request_ids(forget_rows=True)
+            self._request_ids()
 
     @property
     def filter(self) -> AnnotationFilter:
@@ -132,7 +132,7 @@ class AnnotationTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Re-read the id list and forget cached rows (annotations were added, edited or deleted)."""
         self._labels.clear()
-        self._request_ids(forget_rows=True)
+        self._request_ids()
 
     @property
     def loading(self) -> bool:
@@ -156,7 +156,7 @@ class AnnotationTableModel(QAbstractTableModel):
         return self._labels.get(name, name)
 
     # -- internals -----------------------------------------------------------------------------
-    def _request_ids(self, *, forget_rows: bool = False) -> None:
+    def _request_ids(self) -> None:
         if self._pending is not None:
             self._pending.cancel()  # a newer sort/filter replaces it: its answer would be stale
         self._generation += 1
@@ -169,7 +169,7 @@ class AnnotationTableModel(QAbstractTableModel):
         def done(ids: list[int]) -> None:
             if generation == self._generation:
                 self._pending = None
-                self._apply_ids(ids, forget_rows=forget_rows)
+                self._apply_ids(ids)
 
         def finished() -> None:
             if generation == self._generation:
@@ -178,8 +178,14 @@ class AnnotationTableModel(QAbstractTableModel):
         self._pending = self._ctx.runner.submit("read", fetch, description="Listing annotations",
                                                 on_done=done, on_finished=finished)
 
-    def _apply_ids(self, ids: list[int], *, forget_rows: bool) -> None:
-        if self._ids and not forget_rows and len(ids) == len(self._ids) and set(ids) == set(self._ids):
+    def _apply_ids(self, ids: list[int]) -> None:
+        # Rows are always read again: every id request follows a change or a new filter/order.
+        if ids and ids == self._ids:
+            # The same list (an annotation edited, a tag renamed): new cells, same rows, so the
+            # scroll position and selection stay where the analyst left them.
+            self._pages.clear()
+            self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(self.HEADERS) - 1))
+        elif self._ids and len(ids) == len(self._ids) and set(ids) == set(self._ids):
             # Same annotations, new order: move rows so the selection and current index survive.
             self.layoutAboutToBeChanged.emit()
             new_rows = {a: row for row, a in enumerate(ids)}

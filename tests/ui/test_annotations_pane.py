@@ -249,3 +249,21 @@ def test_empty_archive_says_how_to_annotate(ui_ctx: UiContext, qtbot) -> None:  
     assert pane.model.rowCount() == 0
     assert pane.stack.currentWidget() is pane.empty_label and pane.empty_label.text() == EMPTY_TEXT
     assert pane.count_label.text() == "0 annotations"
+
+
+def test_an_edit_refreshes_cells_without_resetting_the_view(notes_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx, ids = notes_ctx
+    pane = make_pane(ctx, qtbot)
+    pane.select_annotation(ids["zhang"])
+    resets: list[bool] = []
+    pane.model.modelReset.connect(lambda: resets.append(True))
+    change = ctx.library.edit_annotation(ids["zhang"], note="Revised reading", tags=["claim", "revised"])
+    with qtbot.waitSignal(pane.model.dataChanged, timeout=WAIT_MS):
+        ctx.events.annotations_changed.emit(change)
+    qtbot.waitUntil(lambda: not pane.model.loading, timeout=WAIT_MS)
+    row = pane.model.row_of(ids["zhang"])
+    assert row is not None
+    assert pane.model.data(pane.model.index(row, M.NOTE)) == "Revised reading"
+    assert pane.model.data(pane.model.index(row, M.TAGS)) == "claim, revised"
+    assert resets == [] and pane.selected_ids() == [ids["zhang"]]
+    assert pane.tag_combo.findData("revised") > 0  # the new tag is offered as a filter
