@@ -49,6 +49,7 @@ SORTS: tuple[tuple[str, AnnotationSort, bool], ...] = (
     ("Newest first", "created", True), ("Oldest first", "created", False),
     ("Document date", "document_date", False), ("Document date, latest first", "document_date", True))
 _DATE = r"\d{4}(-\d{2}(-\d{2})?)?"  # partial ISO dates: 2021, 2021-05, 2021-05-03
+QUOTE_MIN_CHARS = 30
 _TITLE_CHARS = 60  # the document filter's entries are cut here (the combo would grow to the longest title)
 
 ReaderSelection = Callable[[], "tuple[int, int, int] | None"]  # (document id, start, end) or None
@@ -103,11 +104,10 @@ class AnnotationsPane(QWidget):
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(AnnotationTableModel.QUOTE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         char = self.fontMetrics().averageCharWidth()
-        for column, chars in ((AnnotationTableModel.NOTE, 26), (AnnotationTableModel.TAGS, 12),
-                              (AnnotationTableModel.ENTITIES, 16), (AnnotationTableModel.DOCUMENT, 26)):
+        for column, chars in ((AnnotationTableModel.NOTE, 22), (AnnotationTableModel.TAGS, 10),
+                              (AnnotationTableModel.ENTITIES, 14), (AnnotationTableModel.DOCUMENT, 22)):
             self.table.setColumnWidth(column, chars * char + 16)
         # Colour labels and timestamps are short and all alike: measured, so none is cut off.
         labels = [c.label for c in ctx.library.annotation_colors()] or ["Colour"]
@@ -115,6 +115,10 @@ class AnnotationsPane(QWidget):
         self.table.setColumnWidth(AnnotationTableModel.COLOR, widest + 12 + 3 * char)  # + swatch
         self.table.setColumnWidth(AnnotationTableModel.CREATED,
                                   self.fontMetrics().horizontalAdvance("2024-12-31 23:59") + 3 * char)
+        # The quote takes the room the others leave but never less than QUOTE_MIN_CHARS: on a
+        # narrow pane the table scrolls sideways rather than squeezing what the analyst reads.
+        self._quote_min = QUOTE_MIN_CHARS * char
+        self.table.setColumnWidth(AnnotationTableModel.QUOTE, self._quote_min)
         header.setSortIndicator(AnnotationTableModel.CREATED, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._header_sorted)
@@ -413,6 +417,12 @@ class AnnotationsPane(QWidget):
         record = self.current_record() if selected else None
         self.reattach_button.setEnabled(record is not None and record.orphaned)
 
+    def _fit_quote_column(self) -> None:
+        others = sum(self.table.columnWidth(c) for c in range(self.model.columnCount())
+                     if c != AnnotationTableModel.QUOTE)
+        room = self.table.viewport().width() - others
+        self.table.setColumnWidth(AnnotationTableModel.QUOTE, max(self._quote_min, room))
+
     def _on_activated(self, index: QModelIndex) -> None:
         record = self.model.record(index.row())
         if record is not None:
@@ -428,6 +438,8 @@ class AnnotationsPane(QWidget):
         # Keys on the table: Enter opens the current annotation even where the platform's "activate"
         # key differs (macOS; the view's own `activated` covers double-clicks); Del (Backspace on
         # macOS keyboards) deletes the selected ones.
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_quote_column()
         if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.open_current()

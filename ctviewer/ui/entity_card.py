@@ -112,7 +112,6 @@ class EntityCard(QWidget):
         self.annotations_label.setFont(bold_label)
         self.annotations = _tree(["Quote", "Note", "Document"])
         self.annotations.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.annotations.setMaximumHeight(self.fontMetrics().height() * 9)
         annotations_header = self.annotations.header()
         annotations_header.setStretchLastSection(True)
 
@@ -239,6 +238,11 @@ class EntityCard(QWidget):
         if found:
             self.annotations.setColumnWidth(0, 300)
             self.annotations.setColumnWidth(1, 200)
+        # As tall as its rows (up to six; it scrolls beyond), so the mentions keep their room.
+        rows = max(1, min(len(found), 6))
+        row_height = self.annotations.sizeHintForRow(0) if found else self.fontMetrics().height()
+        self.annotations.setFixedHeight(self.annotations.header().sizeHint().height() + rows * max(row_height, 1)
+                                        + 2 * self.annotations.frameWidth() + 2)
         shown = f"{len(found)} of {total}" if total > len(found) else str(total)
         self.annotations_label.setText(f"Your annotations ({shown})")
         self.annotations_label.setVisible(bool(found))
