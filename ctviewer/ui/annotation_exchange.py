@@ -124,11 +124,11 @@ def import_from_file(ctx: UiContext, path: Path,
 def import_report_text(report: AnnotationImportReport) -> str:
     """The import report as plain lines: what was added, recognised, left out and why."""
     added = len(report.imported)
-    lines = [f"Added: {added:,} annotation{'s' * (added != 1)}",
-             f"Duplicates (already in this archive, skipped): {report.duplicates:,}"]
+    lines = [f"Added: {added:,} annotation{'s' * (added != 1)}"]
     if report.orphaned:
-        lines.append(f"Added as orphaned (passage not found in the text; see Annotations > Orphaned only): "
-                     f"{report.orphaned:,}")
+        lines.append(f"  of which orphaned: {report.orphaned:,} (passage not found in the text; "
+                     f"see Annotations > Orphaned only)")
+    lines.append(f"Duplicates (already in this archive, skipped): {report.duplicates:,}")
     if report.unmatched:
         docs = len(report.unmatched_documents)
         lines.append(f"Not imported: {report.unmatched:,} on {docs:,} document{'s' * (docs != 1)} this "
