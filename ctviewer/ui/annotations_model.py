@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
@@ -167,12 +168,14 @@ class AnnotationTableModel(QAbstractTableModel):
             return browse.annotation_ids(library, filter, sort=sort, descending=descending)
 
         def done(ids: list[int]) -> None:
+            if not shiboken6.isValid(self):  # the pane was closed while the query ran
+                return
             if generation == self._generation:
                 self._pending = None
                 self._apply_ids(ids)
 
         def finished() -> None:
-            if generation == self._generation:
+            if shiboken6.isValid(self) and generation == self._generation:
                 self._pending = None
 
         self._pending = self._ctx.runner.submit("read", fetch, description="Listing annotations",

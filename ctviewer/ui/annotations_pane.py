@@ -196,8 +196,8 @@ class AnnotationsPane(QWidget):
         self.model.ids_loaded.connect(self._on_ids_loaded)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         ctx.events.annotations_changed.connect(self.reload)
-        ctx.events.documents_changed.connect(self.reload)  # titles, or a document removed
-        ctx.events.entities_changed.connect(self.reload)  # linked entities merged or renamed
+        ctx.events.documents_changed.connect(self._documents_changed)
+        ctx.events.entities_changed.connect(self._entities_changed)
 
         self._refresh_choices()
         self.model.reload()
@@ -383,6 +383,16 @@ class AnnotationsPane(QWidget):
 
     def _remember_selection(self) -> None:
         self._kept_ids = self.selected_ids()[:500]
+
+    def _documents_changed(self, _ids: list[int]) -> None:
+        # Titles and dates shown here may have changed; an import sends this for every batch, so
+        # an archive without annotations skips the work.
+        if self.model.rowCount() or self._ctx.library.annotation_count():
+            self.reload()
+
+    def _entities_changed(self, _change: object) -> None:
+        if self.model.rowCount():  # linked entities merged, renamed or rejected
+            self.reload()
 
     def _on_ids_loaded(self) -> None:
         kept, self._kept_ids = self._kept_ids, []

@@ -267,3 +267,17 @@ def test_an_edit_refreshes_cells_without_resetting_the_view(notes_ctx, qtbot) ->
     assert pane.model.data(pane.model.index(row, M.TAGS)) == "claim, revised"
     assert resets == [] and pane.selected_ids() == [ids["zhang"]]
     assert pane.tag_combo.findData("revised") > 0  # the new tag is offered as a filter
+
+
+def test_entity_changes_refresh_the_linked_entities(notes_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx, ids = notes_ctx
+    pane = make_pane(ctx, qtbot)
+    zhang = entity_named(ctx.library, "Zhang Ming")
+    change = ctx.library.rename(zhang, "Zhang Ming (SCO)")
+    ctx.events.entities_changed.emit(change)
+    row = pane.model.row_of(ids["zhang"])
+    assert row is not None
+    qtbot.waitUntil(lambda: pane.model.data(pane.model.index(row, M.ENTITIES)) == "Zhang Ming (SCO)",
+                    timeout=WAIT_MS)
+    assert pane.entity_combo.findText("Zhang Ming (SCO)") > 0
+    qtbot.waitUntil(lambda: not pane.model.loading, timeout=WAIT_MS)
