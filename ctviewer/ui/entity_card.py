@@ -112,8 +112,9 @@ class EntityCard(QWidget):
         self.annotations_label.setFont(bold_label)
         self.annotations = _tree(["Quote", "Note", "Document"])
         self.annotations.setTextElideMode(Qt.TextElideMode.ElideRight)
-        annotations_header = self.annotations.header()
-        annotations_header.setStretchLastSection(True)
+        self.annotations.header().setStretchLastSection(True)
+        self.annotations_label.hide()  # shown once an entity with annotations is
+        self.annotations.hide()
 
         # Keyword in context: the mention in a column of its own, its sentence around it.
         self.mentions = _tree(["Before", "Mention", "After", "Document"])
