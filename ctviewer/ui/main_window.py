@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.reader.entity_activated.connect(self.show_entity)
         self.annotations.annotation_activated.connect(self.open_annotation)
         self.annotations.delete_requested.connect(self.delete_annotations)
+        self.annotations.set_reader_selection(self._reader_selection)
 
         self.welcome.sample_activated.connect(self.build_sample)
         self.welcome.import_files_activated.connect(self.choose_import_files)
@@ -196,7 +197,13 @@ class MainWindow(QMainWindow):
     def open_annotation(self, record: AnnotationRecord) -> None:
         """Open an annotation's document in the reader at its passage."""
         if record.document_id is not None:
-            self.open_document(record.document_id, position=record.start)
+            self.right.setCurrentWidget(self.reader)
+            self.reader.show_range(record.document_id, record.start, record.end)
+
+    def _reader_selection(self) -> tuple[int, int, int] | None:
+        """(document id, start, end) of the passage selected in the reader, for re-attaching."""
+        doc_id, selected = self.reader.document_id, self.reader.selection_range()
+        return (doc_id, *selected) if doc_id is not None and selected is not None else None
 
     def delete_annotations(self, ids: list[int]) -> None:
         """Delete (soft: restorable) on the write lane, then tell every pane."""

@@ -225,6 +225,28 @@ class ReaderPane(QWidget):
             self._run_find()
         self._schedule_highlights()
 
+    # Added by the Annotations pane's work (helper B) for opening and re-attaching annotations;
+    # the reader's own annotation work may build on them.
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected passage as core character offsets ``[start, end)``, or None."""
+        if self._record is None:
+            return None
+        cursor = self.text_edit.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._offsets.from_qt(cursor.selectionStart())
+        end = self._offsets.from_qt(cursor.selectionEnd())
+        return (start, end) if start < end else None
+
+    def show_range(self, doc_id: int, start: int, end: int) -> None:
+        """Open ``doc_id`` (unless it is open) and select ``[start, end)``, scrolled into view."""
+        if self.document_id != doc_id:
+            self.open_document(doc_id)
+        if self._record is None or self._record.id != doc_id:
+            return  # no longer in the archive: open_document showed why
+        length = len(self._record.text)
+        self._select(max(0, min(start, length)), max(0, min(end, length)))
+
     def show_find(self) -> None:
         """Show the find bar with its text selected (Ctrl+F)."""
         self.find_bar.show()

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
+from sqlalchemy import update
 
 from ctviewer.annotations_records import AnnotationImportReport
+from ctviewer.db.models import Annotation
 from ctviewer.ui import annotation_exchange
 from ctviewer.ui.annotation_exchange import ExportAnnotationsDialog, import_report_text
 from ctviewer.ui.context import UiContext
@@ -70,9 +72,46 @@ def test_opening_an_annotation_shows_its_passage_in_the_reader(window: MainWindo
     window.annotations.open_button.click()
     b = doc_id(ctx.library, "b.txt")
     assert window.reader.document_id == b and window.right.currentWidget() is window.reader
-    cursor = window.reader.text_edit.textCursor()
+    assert window.reader.text_edit.textCursor().selectedText() == "Zhang Ming spoke"  # the whole passage
     text = ctx.library.document(b).text
-    assert cursor.selectionStart() == text.index("Zhang Ming spoke")  # the reader is at the passage
+    start = text.index("Zhang Ming spoke")
+    assert window.reader.selection_range() == (start, start + len("Zhang Ming spoke"))
+
+
+def test_reattach_an_orphan_to_what_is_selected_in_the_reader(window: MainWindow, notes_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx, ids = notes_ctx
+    with ctx.library.archive.db.write() as session:  # as a re-extraction that lost the passage would
+        session.execute(update(Annotation).where(Annotation.id == ids["gherman"]).values(orphaned=1))
+    pane = window.annotations
+    window.show_tab(TAB_ANNOTATIONS)
+    pane.show_orphaned()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=WAIT_MS)
+    pane.select_annotation(ids["gherman"])
+    pane.open_current()  # opens its document at the old place
+    c = doc_id(ctx.library, "c.txt")
+    assert window.reader.document_id == c
+    text = ctx.library.document(c).text
+    start = text.index("visited Jordan")
+    window.reader.show_range(c, start, start + len("visited Jordan"))  # the analyst selects the passage
+    with qtbot.waitSignal(ctx.events.annotations_changed, timeout=WAIT_MS):
+        pane.reattach_button.click()
+    record = ctx.library.annotation(ids["gherman"])
+    assert not record.orphaned and record.quote == "visited Jordan"
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 0, timeout=WAIT_MS)
+
+
+def test_reader_selection_range_counts_characters_not_utf16_units(ui_ctx: UiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ctviewer.ui.reader_pane import ReaderPane
+    from tests.ui.documents_factory import add_document
+
+    text = "Flags \U0001F1FA\U0001F1F3 and \U0001F600 before the passage that matters."
+    doc = add_document(ui_ctx.library.root, text, title="Emoji", name="e.txt")
+    reader = ReaderPane(ui_ctx)
+    qtbot.addWidget(reader)
+    start = text.index("the passage")
+    reader.show_range(doc, start, start + len("the passage"))
+    assert reader.text_edit.textCursor().selectedText() == "the passage"
+    assert reader.selection_range() == (start, start + len("the passage"))
 
 
 def test_export_of_the_pane_filter_in_each_format(window: MainWindow, notes_ctx, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
