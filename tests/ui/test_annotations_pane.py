@@ -281,3 +281,27 @@ def test_entity_changes_refresh_the_linked_entities(notes_ctx, qtbot) -> None:  
                     timeout=WAIT_MS)
     assert pane.entity_combo.findText("Zhang Ming (SCO)") > 0
     qtbot.waitUntil(lambda: not pane.model.loading, timeout=WAIT_MS)
+
+
+def test_many_annotations_are_read_a_page_at_a_time(notes_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ctx, _ids = notes_ctx
+    library = ctx.library
+    a = doc_id(library, "a.txt")
+    sha = library.annotation(1).document_sha256  # annotation 1 is on a.txt
+    with library.archive.db.write() as session:  # 1,000 annotations at once (no per-save durability)
+        session.execute(Annotation.__table__.insert(), [
+            {"uid": f"bulk-{i}", "document_id": a, "document_sha256": sha, "start": 0, "end": 8,
+             "quote": "Vladimir", "prefix": "", "suffix": "", "note": f"bulk note {i}", "color": "yellow",
+             "orphaned": 0, "created_at": f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00",
+             "modified_at": "2025-01-01T00:00:00+00:00"} for i in range(1000)])
+    pane = make_pane(ctx, qtbot)
+    pane.show()
+    qtbot.waitExposed(pane)
+    assert pane.model.rowCount() == 1003
+    qtbot.waitUntil(lambda: bool(pane.model.pages_fetched), timeout=WAIT_MS)  # the first paint
+    assert pane.model.pages_fetched == [0]  # only the rows on screen were read
+    assert pane.model.data(pane.model.index(0, M.NOTE)) == "bulk note 999"  # newest first
+    pane.table.scrollToBottom()
+    qtbot.wait(10)
+    assert pane.model.pages_fetched[-1] == 1002 // M.PAGE_SIZE
+    assert not {1, 2, 3} & set(pane.model.pages_fetched)  # the pages scrolled past were never read
