@@ -270,6 +270,7 @@ class EntityService(EntityEditing):
                                             dismissed=decisions.is_dismissed(a, b))
         reapply(session, decisions, doc_ids, now)
         documents.set_extraction_state(session, doc_ids, "done")
+        self.index.mark_stale(session, doc_ids)  # re-indexed after the commit; a crash before that is repaired
         return len(mention_rows), created
 
     def _entity_ids(

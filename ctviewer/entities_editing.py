@@ -75,6 +75,7 @@ class EntityEditing:
         with self._correction() as (session, now):
             entities = [self._entity(session, i) for i in ids]
             docs = entity_store.documents_of(session, ids)
+            self.index.mark_stale(session, docs)
             names = sorted({n for e in entities for n in (e.name, *e.aliases)})
             self._log(session, "merge", {"into": ids[0], "entities": ids[1:], "names": names}, now)
             entity_store.merge_into(session, ids[0], ids[1:], now)
@@ -98,6 +99,7 @@ class EntityEditing:
                                                 now=now, analyst=True)
             moves = [(r[2], r[3], r[4]) for r in rows]
             docs = {r[2] for r in rows}
+            self.index.mark_stale(session, docs)
             entity_store.move_mentions(session, moves, new_id)
             remaining = {name_key(t) for t in entity_store.mention_texts(session, entity_id)}
             entity_store.prune_aliases(session, entity_id, remaining | {name_key(entity.name)})
@@ -123,6 +125,7 @@ class EntityEditing:
                                                           (name, name_key(name))], source="analyst")
             entity_store.update_entity(session, entity_id, now, name=name, key=name_key(name), analyst=1)
             docs = entity_store.documents_of(session, [entity_id])
+            self.index.mark_stale(session, docs)
         self._reindex(docs)
         return EntityChange(entities=(entity_id,), documents=tuple(sorted(docs)))
 
@@ -134,6 +137,7 @@ class EntityEditing:
             self._log(session, "retype", {"id": entity_id, "type": type_, "old": entity.type}, now)
             entity_store.update_entity(session, entity_id, now, type=type_, analyst=1)
             docs = entity_store.documents_of(session, [entity_id])
+            self.index.mark_stale(session, docs)
         self._reindex(docs)
         return EntityChange(entities=(entity_id,), documents=tuple(sorted(docs)))
 
@@ -142,6 +146,7 @@ class EntityEditing:
         with self._correction() as (session, now):
             entity = self._entity(session, entity_id)
             docs = entity_store.documents_of(session, [entity_id])
+            self.index.mark_stale(session, docs)
             self._log(session, "reject", {"id": entity_id, "type": entity.type,
                                           "names": [entity.name, *entity.aliases]}, now)
             entity_store.reject_entity(session, entity_id, now)
@@ -159,6 +164,7 @@ class EntityEditing:
             entity_store.add_aliases(session, entity_id, [(name, name_key(name))], source="analyst")
             entity_store.update_entity(session, entity_id, now, analyst=1)
             docs = entity_store.documents_of(session, [entity_id])
+            self.index.mark_stale(session, docs)
         self._reindex(docs)
         return EntityChange(entities=(entity_id,), documents=tuple(sorted(docs)))
 

@@ -5,15 +5,22 @@ mark is committed to the database, and it is cleared only after the index commit
 a dirty mark, an index that will not open, or a document-count mismatch triggers repair:
 reconcile the id sets (index what is missing, purge what the database no longer has), or
 rebuild from scratch when the index is damaged.
+
+A change to documents the index already holds (annotations, entity mentions, corrections)
+cannot show in the id sets: its writer calls :meth:`IndexSync.mark_stale` inside its own
+transaction, :meth:`IndexSync.add` clears the mark after the index commit, and repair
+re-indexes whatever is still marked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from sqlalchemy.orm import Session
+
 from ctviewer.archive import Archive
-from ctviewer.db import documents
+from ctviewer.db import documents, meta
 from ctviewer.db.documents import FieldsProvider
 from ctviewer.search import IndexDamaged, SearchIndex
 
@@ -47,7 +54,7 @@ class IndexSync:
         writes (the desktop app's GUI-thread Library) then holds no index at all, and the next
         search or write opens it again (about a millisecond).
         """
-        if self.archive.index_dirty():
+        if self.archive.index_dirty() or self.stale():
             return "index-dirty"
         opened_here = self._index is None
         try:
@@ -88,7 +95,21 @@ class IndexSync:
             return
         with self.archive.db.read() as session:
             entries = list(documents.index_entries(session, ids, fields=self.fields))
+            stale = meta.stale_ids(session) & set(ids)
         self.index.add(entries, merge=merge)
+        if stale:
+            with self.archive.db.write() as session:
+                meta.remove_stale(session, stale)
+
+    @staticmethod
+    def mark_stale(session: Session, ids: Iterable[int]) -> None:
+        """Record, in the caller's write transaction, that these documents' index entries are
+        about to be out of date (cleared by :meth:`add` once they are re-indexed)."""
+        meta.add_stale(session, ids)
+
+    def stale(self) -> set[int]:
+        with self.archive.db.read() as session:
+            return meta.stale_ids(session)
 
     def segments(self) -> int:
         return self.index.segment_count()
@@ -110,11 +131,17 @@ class IndexSync:
             missing = sorted(stored - indexed)
             extra = sorted(indexed - stored)
             self.remove(extra)
+            # Documents changed while the index was not updated after them are re-indexed too.
+            stale = self.stale()
+            missing = sorted(set(missing) | (stale & stored))
             step = 200
             for start in range(0, len(missing), step):
                 self.add(missing[start : start + step])
                 if progress:
                     progress(min(start + step, len(missing)), len(missing), "re-indexing missing documents")
+            if stale - stored:
+                with self.archive.db.write() as session:
+                    meta.remove_stale(session, stale - stored)
         return len(missing), len(extra)
 
     def rebuild(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
@@ -130,6 +157,8 @@ class IndexSync:
                     self.archive.paths.index, entries, total=total, progress=progress, cancelled=cancelled,
                     writer_memory_mb=self._writer_memory_mb,
                 )
+            with self.archive.db.write() as session:  # every entry was written afresh
+                meta.remove(session, meta.INDEX_STALE)
         return total
 
     def close(self) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
@@ -22,3 +25,31 @@ def put(session: Session, key: str, value: str) -> None:
 
 def remove(session: Session, key: str) -> None:
     session.execute(delete(Meta).where(Meta.key == key))
+
+
+# Documents whose index entries may be older than the database: written in the same
+# transaction as the change itself, so a crash between the database commit and the index
+# commit is always found on the next open (the id sets alone cannot show a stale entry).
+INDEX_STALE = "index_stale"
+
+
+def stale_ids(session: Session) -> set[int]:
+    value = get(session, INDEX_STALE)
+    return {int(i) for i in json.loads(value)} if value else set()
+
+
+def add_stale(session: Session, ids: Iterable[int]) -> None:
+    new = set(ids)
+    if new:
+        put(session, INDEX_STALE, json.dumps(sorted(stale_ids(session) | new)))
+
+
+def remove_stale(session: Session, ids: Iterable[int]) -> None:
+    current = stale_ids(session)
+    left = current - set(ids)
+    if left == current:
+        return
+    if left:
+        put(session, INDEX_STALE, json.dumps(sorted(left)))
+    else:
+        remove(session, INDEX_STALE)
