@@ -10,12 +10,13 @@ what changed.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ctviewer.annotations_anchoring import Anchor, AnchorError, anchor_at, anchor_quote, reanchor
@@ -42,6 +43,9 @@ MAX_NOTE_CHARS = 100_000
 MAX_TAG_CHARS = 100
 MAX_TAGS = 50
 MAX_LABEL_CHARS = 60
+
+log = logging.getLogger(__name__)
+
 
 class AnnotationError(KnownError):
     """An annotation that cannot be made or changed as asked (the message says why)."""
@@ -101,16 +105,29 @@ class AnnotationService:
     # -- plumbing ---------------------------------------------------------------------------------
     @contextmanager
     def _write(self) -> Iterator[tuple[Session, str]]:
-        """One durable transaction in the writer lane."""
+        """One durable transaction in the writer lane. The documents of the annotations it
+        touched (every write stamps ``modified_at``) are marked stale in the same transaction, so a
+        crash before :meth:`_reindex` is repaired on the next open."""
         with self.archive.writing(), self.archive.db.write(durable=True) as session:
-            yield session, now_iso()
+            now = now_iso()
+            yield session, now
+            touched = session.scalars(select(Annotation.document_id).where(
+                Annotation.modified_at == now, Annotation.document_id.is_not(None)).distinct())
+            self.index.mark_stale(session, [int(d) for d in touched if d is not None])
 
     def _reindex(self, doc_ids: Sequence[int | None]) -> None:
         ids = sorted({d for d in doc_ids if d is not None})
-        if ids:
+        if not ids:
+            return
+        try:
             with self.archive.writing(), self.index.dirty():
                 for start in range(0, len(ids), 200):
                     self.index.add(ids[start : start + 200])
+        except OSError:
+            # The annotation itself is committed (durably): reporting failure now would make the
+            # analyst save it twice. The documents stay marked stale and the index dirty, so the
+            # next open re-indexes them; until then a search may miss the new note.
+            log.warning("index update after an annotation write failed; repaired on next open", exc_info=True)
 
     @staticmethod
     def _row(session: Session, annotation_id: int) -> Annotation:
@@ -325,6 +342,7 @@ class AnnotationService:
                     entity_store.clear_documents(session, [doc_id])
                     session.execute(update(Document).where(Document.id == doc_id)
                                     .values(extraction_state="pending", pages=extracted.pages))
+                    self.index.mark_stale(session, [doc_id])  # new text, with or without annotations
                     changed.append(doc_id)
             self._reindex(changed)
         return ReextractReport(changed=tuple(changed), unchanged=tuple(unchanged), failed=tuple(failed),

@@ -24,6 +24,10 @@ class ArchiveBusyError(ArchiveError):
     """Another process holds the archive's writer lock."""
 
 
+class StorageError(ArchiveError):
+    """The database could not be written (disk full, read-only media): the change was rolled back."""
+
+
 class RejectedFile(KnownError):
     """A file that cannot be imported; the message is the one-line reason for the report."""
 

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from ctviewer.errors import StorageError
 
 BUSY_TIMEOUT_MS = 15_000
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
@@ -82,9 +85,26 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                storage = storage_error(exc)
+                if storage is None:
+                    raise
+                raise storage from exc
             except BaseException:
                 session.rollback()
                 raise
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def storage_error(exc: BaseException) -> StorageError | None:
+    """The plain message for a write the storage refused (SQLite's own wording), else None.
+    The transaction was rolled back, so nothing half-written stays; the caller keeps its data."""
+    text = str(exc).lower()
+    if "database or disk is full" in text or "no space left" in text:
+        return StorageError("The disk is full: nothing was saved. Free some space and try again.")
+    if "readonly database" in text or "read-only file system" in text:
+        return StorageError("The archive is on read-only storage: nothing can be saved to it.")
+    return None
