@@ -64,6 +64,7 @@ class AnnotationsPane(QWidget):
 
     annotation_activated = Signal(object)  # AnnotationRecord
     delete_requested = Signal(list)  # annotation ids
+    edit_requested = Signal(object)  # AnnotationRecord
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +136,8 @@ class AnnotationsPane(QWidget):
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.open_button = QPushButton("&Open", self)
         self.open_button.setToolTip("Open the annotation in the reader (Enter)")
+        self.edit_button = QPushButton("&Edit…", self)
+        self.edit_button.setToolTip("Edit the annotation's colour, note, tags and links (F2)")
         self.delete_button = QPushButton("&Delete", self)
         self.delete_button.setToolTip("Delete the selected annotations (Del; Edit > Undo restores them)")
         self.reattach_button = QPushButton("&Re-attach to Reader Selection", self)
@@ -160,6 +163,7 @@ class AnnotationsPane(QWidget):
         actions.addWidget(self.count_label, 1)
         actions.addWidget(self.reattach_button)
         actions.addWidget(self.open_button)
+        actions.addWidget(self.edit_button)
         actions.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -172,7 +176,7 @@ class AnnotationsPane(QWidget):
         order = [self.search_edit, self.sort_combo, self.orphaned_check, self.tag_combo, self.colour_combo,
                  self.document_combo, self.entity_combo, self.date_from_edit, self.date_to_edit,
                  self.created_from_edit, self.created_to_edit, self.table, self.reattach_button, self.open_button,
-                 self.delete_button]
+                 self.edit_button, self.delete_button]
         for before, after in itertools.pairwise(order):
             self.setTabOrder(before, after)
 
@@ -190,6 +194,7 @@ class AnnotationsPane(QWidget):
         self.table.activated.connect(self._on_activated)
         self.table.installEventFilter(self)
         self.open_button.clicked.connect(self.open_current)
+        self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_selected)
         self.reattach_button.clicked.connect(self.reattach_current)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -257,6 +262,11 @@ class AnnotationsPane(QWidget):
         record = self.current_record()
         if record is not None:
             self._open(record)
+
+    def edit_current(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            self.edit_requested.emit(record)
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -423,6 +433,7 @@ class AnnotationsPane(QWidget):
     def _update_buttons(self, *_args: object) -> None:
         selected = bool(self.table.selectionModel().selectedRows())
         self.open_button.setEnabled(selected)
+        self.edit_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
         record = self.current_record() if selected else None
         self.reattach_button.setEnabled(record is not None and record.orphaned)
@@ -453,6 +464,9 @@ class AnnotationsPane(QWidget):
         if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.open_current()
+                return True
+            if event.key() == Qt.Key.Key_F2:
+                self.edit_current()
                 return True
             if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete:
                 self.delete_selected()

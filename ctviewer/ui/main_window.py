@@ -9,7 +9,6 @@ the window only emits ``archive_chosen``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -24,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
-from ctviewer.annotations_records import AnnotationChange, AnnotationImportReport, AnnotationRecord
+from ctviewer.annotations_records import AnnotationImportReport, AnnotationRecord
 from ctviewer.errors import KnownError
 from ctviewer.paths import sample_archive_dir
+from ctviewer.ui.annotation_controller import AnnotationController
 from ctviewer.ui.annotation_exchange import (
     ANNOTATIONS_FILE_FILTER,
     AnnotationImportReportDialog,
@@ -49,6 +49,7 @@ from ctviewer.ui.welcome import WelcomePane
 
 # QSettings keys.
 GEOMETRY, SPLITTER, TAB, RECENT = "window/geometry", "window/splitter", "window/tab", "archives/recent"
+READER_SPLITTER, READER_SIDE_LIST = "reader/splitter", "reader/annotations"
 LAST_ARCHIVE = "archives/last"
 MAX_RECENT = 8
 IMPORT_FILTER = "Documents (*.pdf *.docx *.html *.htm *.md *.markdown *.txt);;All files (*)"
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.imports = ImportController(ctx, self)
+        self.annotation_controller = AnnotationController(ctx, self)
         self.last_annotation_import: AnnotationImportReportDialog | None = None  # (tests read it)
         self.status = ArchiveStatusBar(ctx, self)
         self.setStatusBar(self.status)
@@ -135,6 +137,17 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
+        stack = self.annotation_controller.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.reader.annotate_action)
+        edit.addAction(self.reader.highlight_action)
+        edit.addSeparator()
         self.find_action = self._action(edit, "&Find in Document", self.find_in_document, "Ctrl+F")
         self.next_hit_action = self._action(edit, "&Next Hit", self.reader.next_hit, "F3")
         self.previous_hit_action = self._action(edit, "&Previous Hit", self.reader.previous_hit, "Shift+F3")
@@ -174,6 +187,11 @@ class MainWindow(QMainWindow):
         self.reader.entity_activated.connect(self.show_entity)
         self.annotations.annotation_activated.connect(self.open_annotation)
         self.annotations.delete_requested.connect(self.delete_annotations)
+        self.annotations.edit_requested.connect(self.edit_annotation)
+        self.reader.annotate_requested.connect(self.annotate_selection)
+        self.reader.annotation_edit_requested.connect(self.edit_annotation)
+        self.reader.annotation_delete_requested.connect(self.delete_annotations)
+        self.annotation_controller.message.connect(lambda text: self.status.showMessage(text, 5000))
         self.annotations.set_reader_selection(self._reader_selection)
 
         self.welcome.sample_activated.connect(self.build_sample)
@@ -206,19 +224,29 @@ class MainWindow(QMainWindow):
         return (doc_id, *selected) if doc_id is not None and selected is not None else None
 
     def delete_annotations(self, ids: list[int]) -> None:
-        """Delete (soft: restorable) on the write lane, then tell every pane."""
+        """Delete (soft) on the write lane through the undo stack: Ctrl+Z restores them."""
+        n = len(ids)
+        self.annotation_controller.delete(ids, f"Delete {n} annotation{'s' * (n != 1)}")
 
-        def work(library: Any, _task: Any) -> AnnotationChange:
-            changes = [library.delete_annotation(i) for i in ids]
-            return AnnotationChange(deleted=tuple(i for c in changes for i in c.deleted),
-                                    documents=tuple(sorted({d for c in changes for d in c.documents})))
+    def annotate_selection(self, quick: bool = False) -> None:
+        """Annotate the reader's selected passage: the editor, or (``quick``) a plain highlight."""
+        passage = self.reader.selected_passage()
+        if passage is None:
+            return
+        doc_id, start, end, quote = passage
+        if quick:
+            self.annotation_controller.highlight(doc_id, start, end, quote)
+        else:
+            self.annotation_controller.new_annotation(self, doc_id, start, end, quote=quote,
+                                                      document_title=self.reader.document_title)
 
-        def done(change: AnnotationChange) -> None:
-            self.ctx.events.annotations_changed.emit(change)
-            n = len(change.deleted)
-            self.status.showMessage(f"Deleted {n} annotation{'s' * (n != 1)}.", 5000)
-
-        self.ctx.runner.submit("write", work, description="Deleting annotations", on_done=done)
+    def edit_annotation(self, record: AnnotationRecord) -> None:
+        try:  # the newest version: the row in a pane may be older than the last edit
+            record = self.ctx.library.annotation(record.id)
+        except KnownError as exc:
+            self.status.showMessage(str(exc), 5000)
+            return
+        self.annotation_controller.edit_annotation(self, record)
 
     def show_entity(self, entity_id: int) -> None:
         """Route an entity to the pane of its type (it may have been merged or rejected meanwhile)."""
@@ -374,6 +402,11 @@ class MainWindow(QMainWindow):
         if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)):
             left = self.width() * 3 // 5  # the entity panes' table and card need room too
             self.splitter.setSizes([left, self.width() - left])
+        reader_split = self.settings.value(READER_SPLITTER)
+        if not (isinstance(reader_split, QByteArray) and self.reader.text_split.restoreState(reader_split)):
+            self.reader.text_split.setSizes([800, 220])
+        side = self.settings.value(READER_SIDE_LIST, True)
+        self.reader.side_button.setChecked(side not in (False, "false", "0", 0))
         tab = self.settings.value(TAB, TAB_DOCUMENTS)  # IniFormat gives str, native formats int
         index = int(tab) if isinstance(tab, int | str) and str(tab).isdigit() else TAB_DOCUMENTS
         if 0 <= index < self.tabs.count():
@@ -385,6 +418,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue(GEOMETRY, self.saveGeometry())
         self.settings.setValue(SPLITTER, self.splitter.saveState())
         self.settings.setValue(TAB, self.tabs.currentIndex())
+        self.settings.setValue(READER_SPLITTER, self.reader.text_split.saveState())
+        self.settings.setValue(READER_SIDE_LIST, self.reader.side_button.isChecked())
         self.settings.setValue(LAST_ARCHIVE, root)
         self.settings.setValue(RECENT, recent[:MAX_RECENT])
         self.settings.sync()

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
+from ctviewer.annotations_records import AnnotationRecord
 from ctviewer.entities_records import DocumentMention
 
 ENTITY_KINDS: tuple[str, ...] = ("person", "organisation", "place")
@@ -33,6 +34,15 @@ KIND_COLOURS: dict[str, QColor] = {
     # Yellow, opaque: search hits and find matches cover an entity's tint (which would mix with
     # a translucent yellow into a muddy colour) and keep its underline.
     "hit": QColor(255, 214, 0),
+}
+# Annotation colours (the palette's fixed names): saturated hues, half transparent, so the text
+# stays readable on light and dark themes; painted over the entity tint, whose underline shows.
+ANNOTATION_COLOURS: dict[str, QColor] = {
+    "yellow": QColor(250, 220, 40, 130),
+    "green": QColor(60, 190, 90, 120),
+    "blue": QColor(70, 140, 250, 120),
+    "red": QColor(235, 70, 70, 115),
+    "purple": QColor(170, 90, 220, 120),
 }
 _HIT_TEXT = QColor(0, 0, 0)  # dark text on the yellow, on light and dark themes alike
 _UNDERLINES = {
@@ -61,6 +71,17 @@ def char_format(kind: str) -> QTextCharFormat:
         fmt.setUnderlineStyle(_UNDERLINES[kind])
         fmt.setUnderlineColor(QColor(KIND_COLOURS[kind].rgb()))  # the same hue, opaque
     return fmt
+
+
+def annotation_format(color: str) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setBackground(ANNOTATION_COLOURS.get(color, ANNOTATION_COLOURS["yellow"]))
+    return fmt
+
+
+def annotation_bar_colour(color: str) -> QColor:
+    """The annotation's hue, opaque (the bar beside the text)."""
+    return QColor(ANNOTATION_COLOURS.get(color, ANNOTATION_COLOURS["yellow"]).rgb())
 
 
 def breakable(text: str) -> str:
@@ -175,12 +196,15 @@ def build_selections(
     kinds: Iterable[str],
     marks: Sequence[SpanList],
     *,
+    annotations: SpanList | None = None,
     limit: int = 5_000,
 ) -> list[QTextEdit.ExtraSelection]:
     """ExtraSelections for the spans touching ``window`` (character offsets): mentions of the
-    enabled ``kinds`` first, then ``marks`` (hits, find matches) painted over them."""
+    enabled ``kinds`` first, the analyst's annotations over them (payloads: AnnotationRecords),
+    then ``marks`` (hits, find matches) over both."""
     enabled = set(kinds)
     formats = {kind: char_format(kind) for kind in (*ENTITY_KINDS, "hit")}
+    formats.update({f"annotation:{name}": annotation_format(name) for name in ANNOTATION_COLOURS})
     out: list[QTextEdit.ExtraSelection] = []
     start, end = window
 
@@ -192,7 +216,7 @@ def build_selections(
         cursor.setPosition(offsets.to_qt(span_start))
         cursor.setPosition(offsets.to_qt(span_end), QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
-        selection.format = formats[kind]
+        selection.format = formats[kind] if kind in formats else formats["annotation:yellow"]
         out.append(selection)
 
     if enabled:
@@ -203,6 +227,11 @@ def build_selections(
                 add(mention.start, mention.end, mention.type)
             if len(out) >= limit:
                 break
+    if annotations is not None:
+        for i in annotations.within(start, end):
+            record = annotations.payloads[i]
+            assert isinstance(record, AnnotationRecord)
+            add(*annotations.span(i), f"annotation:{record.color}")
     for spans in marks:
         for i in spans.within(start, end):
             add(*spans.span(i), "hit")

@@ -1,5 +1,6 @@
 """The reader: one document's clean text with its people, organisations and places
-highlighted, search hits to step through, a find bar, page markers and a citation to copy.
+highlighted, the analyst's annotations over them (and listed beside the text), search hits to
+step through, a find bar, page markers and a citation to copy.
 
 Opening is cheap whatever the size: the text goes into a QPlainTextEdit (which lays out only
 what is shown), highlights are ExtraSelections computed for the region on screen only (and
@@ -12,8 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QDesktopServices,
     QGuiApplication,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -36,17 +39,21 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
+from ctviewer.annotations_records import AnnotationChange, AnnotationRecord
 from ctviewer.domain import DocumentRecord
 from ctviewer.entities_records import DocumentMention
 from ctviewer.errors import KnownError, NotFoundError
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.icons import icon
+from ctviewer.ui.reader_annotations import ReaderAnnotationList, annotation_tooltip
 from ctviewer.ui.reader_highlights import (
+    ANNOTATION_COLOURS,
     ENTITY_KINDS,
     KIND_COLOURS,
     KIND_LABELS,
     OffsetMap,
     SpanList,
+    annotation_bar_colour,
     breakable,
     build_selections,
     mention_spans,
@@ -66,9 +73,15 @@ FIND_DELAY_MS = 150
 
 class ReaderPane(QWidget):
     """Shows one document. ``entity_activated(entity_id)`` when a highlighted name is clicked
-    (or Enter is pressed on it)."""
+    (or Enter is pressed on it). Annotation requests go to whoever saves them (the window's
+    annotation controller): ``annotate_requested(quick)`` for the selected passage (``quick``: a
+    highlight without the editor), ``annotation_edit_requested(record)``,
+    ``annotation_delete_requested(ids)``."""
 
     entity_activated = Signal(int)
+    annotate_requested = Signal(bool)
+    annotation_edit_requested = Signal(object)
+    annotation_delete_requested = Signal(list)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +94,7 @@ class ReaderPane(QWidget):
         self._query = ""
         self._hit_task: Task | None = None
         self._window: tuple[int, int] | None = None  # character range the highlights cover
+        self._annotations = SpanList()  # anchored annotations, payload AnnotationRecord
 
         # header
         self.title_label = self._plain_label(word_wrap=True)
@@ -111,6 +125,27 @@ class ReaderPane(QWidget):
         tools.addWidget(self.previous_hit_button)
         tools.addWidget(self.hit_label)
         tools.addWidget(self.next_hit_button)
+        # Actions the window also puts in its Edit menu (their shortcuts work from anywhere).
+        self.annotate_action = QAction(icon("annotation"), "&Annotate Selection…", self)
+        self.annotate_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.annotate_action.setToolTip("Annotate the selected passage: colour, note, tags, links (Ctrl+M)")
+        self.annotate_action.triggered.connect(lambda: self._request_annotation(quick=False))
+        self.highlight_action = QAction("&Highlight Selection", self)
+        self.highlight_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.highlight_action.setToolTip("Highlight the selected passage in the default colour, no note "
+                                         "(Ctrl+Shift+M)")
+        self.highlight_action.triggered.connect(lambda: self._request_annotation(quick=True))
+        self.annotate_button = QToolButton(self)
+        self.annotate_button.setDefaultAction(self.annotate_action)
+        self.annotate_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.annotate_button.setText("Annotate")
+        self.side_button = QToolButton(self)
+        self.side_button.setText("Annotations")
+        self.side_button.setCheckable(True)
+        self.side_button.setChecked(True)
+        self.side_button.setToolTip("Show or hide this document's annotations beside the text")
+        tools.addWidget(self.annotate_button)
+        tools.addWidget(self.side_button)
         self.open_button = QPushButton(icon("open-original"), "Open original", self)
         self.open_button.clicked.connect(self.open_original)
         self.cite_button = QPushButton(icon("citation"), "Copy citation", self)
@@ -149,13 +184,28 @@ class ReaderPane(QWidget):
         self.text_edit.position_activated.connect(self._on_position_activated)
         self.text_edit.cursorPositionChanged.connect(self._on_cursor_moved)
         self.text_edit.verticalScrollBar().valueChanged.connect(self._schedule_highlights)
+        self.text_edit.selectionChanged.connect(self._update_annotate_actions)
+        self.text_edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.text_edit.customContextMenuRequested.connect(self._context_menu)
+        self.annotation_list = ReaderAnnotationList(self)
+        self.annotation_list.annotation_clicked.connect(self.show_annotation)
+        self.annotation_list.edit_requested.connect(self.annotation_edit_requested)
+        self.annotation_list.delete_requested.connect(self.annotation_delete_requested)
+        self.side_button.toggled.connect(self.annotation_list.setVisible)
+        self.text_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.text_split.setObjectName("readerSplitter")
+        self.text_split.addWidget(self.text_edit)
+        self.text_split.addWidget(self.annotation_list)
+        self.text_split.setStretchFactor(0, 4)
+        self.text_split.setStretchFactor(1, 1)
+        self.text_split.setChildrenCollapsible(False)
         self.empty_label = self._plain_label()
         self.empty_label.setText(EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setEnabled(False)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(self.text_edit)
+        self.stack.addWidget(self.text_split)
         self.status_label = self._plain_label()
 
         self.header = QWidget(self)
@@ -179,7 +229,9 @@ class ReaderPane(QWidget):
         ctx.events.entities_changed.connect(self._reload_mentions)
         ctx.events.extraction_finished.connect(self._reload_mentions)
         ctx.events.documents_changed.connect(self._on_documents_changed)
+        ctx.events.annotations_changed.connect(self._on_annotations_changed)
         self._show_empty(EMPTY_TEXT)
+        self._update_annotate_actions()
 
     # -- public API --------------------------------------------------------------------------
     @property
@@ -213,7 +265,8 @@ class ReaderPane(QWidget):
         self.text_edit.setExtraSelections([])
         self.text_edit.setPlainText(breakable(record.text))
         self.text_edit.set_page_breaks(record.page_spans, self._offsets.to_qt)
-        self.stack.setCurrentWidget(self.text_edit)
+        self._load_annotations()
+        self.stack.setCurrentWidget(self.text_split)
         self._fill_header(record)
         self.status_label.setText("")
         self._update_hit_label()
@@ -246,6 +299,43 @@ class ReaderPane(QWidget):
             return  # no longer in the archive: open_document showed why
         length = len(self._record.text)
         self._select(max(0, min(start, length)), max(0, min(end, length)))
+
+    def selected_passage(self) -> tuple[int, int, int, str] | None:
+        """(document id, start, end, quote) of the selection, None without one (or only spaces)."""
+        selected = self.selection_range()
+        if self._record is None or selected is None:
+            return None
+        start, end = selected
+        quote = self._record.text[start:end]
+        if not quote.strip():
+            return None
+        return self._record.id, start, end, quote
+
+    @property
+    def document_title(self) -> str:
+        return self._record.summary.title if self._record is not None else ""
+
+    @property
+    def annotations(self) -> list[AnnotationRecord]:
+        """The open document's annotations as the side list shows them (orphaned ones last)."""
+        return self.annotation_list.records
+
+    def show_annotation(self, record: AnnotationRecord) -> None:
+        """Select an annotation's passage in the text (an orphaned one has none to show)."""
+        if record.orphaned or record.document_id != self.document_id:
+            self.status_label.setText("This annotation's passage is not in the current text (orphaned); "
+                                      "re-attach it from the Annotations pane." if record.orphaned else "")
+            return
+        self._select(record.start, record.end)
+        self.annotation_list.select(record.id)
+
+    def annotation_at(self, offset: int) -> AnnotationRecord | None:
+        i = self._annotations.at(offset)
+        if i is None:
+            return None
+        record = self._annotations.payloads[i]
+        assert isinstance(record, AnnotationRecord)
+        return record
 
     def show_find(self) -> None:
         """Show the find bar with its text selected (Ctrl+F)."""
@@ -319,6 +409,7 @@ class ReaderPane(QWidget):
     def highlighted(self) -> list[tuple[int, int, str]]:
         """(start, end, kind) of the highlights now applied, in character offsets (tests, debugging)."""
         colours = {KIND_COLOURS[k].rgba(): k for k in (*ENTITY_KINDS, "hit")}
+        colours.update({c.rgba(): f"annotation:{name}" for name, c in ANNOTATION_COLOURS.items()})
         out = []
         for selection in self.text_edit.extraSelections():
             kind = colours.get(selection.format.background().color().rgba(), "?")
@@ -451,7 +542,7 @@ class ReaderPane(QWidget):
         window = (max(0, start - WINDOW_MARGIN), end + WINDOW_MARGIN)
         kinds = [kind for kind, box in self.kind_boxes.items() if box.isChecked()]
         selections = build_selections(self.text_edit.document(), self._offsets, window, self._mentions, kinds,
-                                      [self._hits, self._finds])
+                                      [self._hits, self._finds], annotations=self._annotations)
         self.text_edit.setExtraSelections(selections)
         self._window = window
 
@@ -470,6 +561,52 @@ class ReaderPane(QWidget):
             position = self._offsets.from_qt(self.text_edit.textCursor().selectionStart())
             self.open_document(doc_id, position=position, query=self._query)
 
+    # -- annotations -----------------------------------------------------------------------------
+    def _load_annotations(self) -> None:
+        """The open document's annotations (a quick read: one document's rows)."""
+        if self._record is None:
+            return
+        records = self._ctx.library.document_annotations(self._record.id)
+        self._annotations = SpanList((r.start, r.end, r) for r in records if not r.orphaned)
+        self.annotation_list.set_records(records, self._ctx.library.annotation_colors())
+        to_qt = self._offsets.to_qt
+        self.text_edit.set_margin_marks([(to_qt(r.start), to_qt(r.end), annotation_bar_colour(r.color))
+                                         for r in records if not r.orphaned])
+
+    def _on_annotations_changed(self, change: AnnotationChange | None) -> None:
+        doc_id = self.document_id
+        if doc_id is None or (change is not None and doc_id not in change.documents):
+            return
+        self._load_annotations()
+        self._invalidate_highlights()
+
+    def _request_annotation(self, *, quick: bool) -> None:
+        if self.selected_passage() is None:
+            self.status_label.setText("Select the passage to annotate first.")
+            return
+        self.annotate_requested.emit(quick)
+
+    def _update_annotate_actions(self) -> None:
+        has = self._record is not None and self.text_edit.textCursor().hasSelection()
+        self.annotate_action.setEnabled(has)
+        self.highlight_action.setEnabled(has)
+
+    def _context_menu(self, point: QPoint) -> None:
+        menu = self.text_edit.createStandardContextMenu(point)
+        menu.addSeparator()
+        menu.addAction(self.annotate_action)
+        menu.addAction(self.highlight_action)
+        qt_position = self.text_edit.position_at(point)
+        record = self.annotation_at(self._offsets.from_qt(qt_position)) if qt_position is not None else None
+        if record is not None:
+            menu.addSeparator()
+            menu.addAction("&Edit Annotation…", lambda: self.annotation_edit_requested.emit(record))
+            menu.addAction("&Delete Annotation", lambda: self.annotation_delete_requested.emit([record.id]))
+        menu.addSeparator()
+        menu.addAction(icon("citation"), "Copy &Citation", self.copy_citation)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.text_edit.viewport().mapToGlobal(point))
+
     def _on_cursor_moved(self) -> None:
         self._update_page_label()
         self._update_hit_label()
@@ -485,12 +622,18 @@ class ReaderPane(QWidget):
         return mention if self.kind_boxes[mention.type].isChecked() else None
 
     def _tooltip_for(self, qt_position: int) -> str | None:
+        record = self.annotation_at(self._offsets.from_qt(qt_position))
+        if record is not None:
+            return annotation_tooltip(record, self.annotation_list.color_labels)
         mention = self._mention_at_qt(qt_position)
         if mention is None:
             return None
         return plain_tooltip(f"{mention.name} ({mention.type})")
 
     def _on_position_activated(self, qt_position: int) -> None:
+        record = self.annotation_at(self._offsets.from_qt(qt_position))
+        if record is not None and self.annotation_list.isVisible():
+            self.annotation_list.select(record.id)  # and the click may open an entity card too
         mention = self._mention_at_qt(qt_position)
         if mention is not None:
             self.entity_activated.emit(mention.entity_id)
@@ -526,6 +669,9 @@ class ReaderPane(QWidget):
         self.stack.setCurrentWidget(self.empty_label)
         self.text_edit.setExtraSelections([])
         self.text_edit.clear()
+        self._annotations = SpanList()
+        self.annotation_list.set_records([], [])
+        self.text_edit.set_margin_marks([])
         self.title_label.setText("")
         self.meta_label.setText("")
         self.page_label.setText("")

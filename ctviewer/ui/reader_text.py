@@ -4,6 +4,8 @@ points at, clicks or presses Enter on, and draws page breaks over the text.
 Plain text by construction: QPlainTextEdit never interprets markup, and its document refuses
 to load any resource (there should never be one to load; the override makes sure). Page
 breaks are painted, not inserted, so the text's character offsets stay those of the core.
+A narrow margin on the left shows a bar in its colour beside every annotated passage (the tint
+on the text alone is easy to mistake for an entity's).
 """
 
 from __future__ import annotations
@@ -12,7 +14,18 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QUrl, Signal
-from PySide6.QtGui import QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
 from ctviewer.domain import PageSpan
@@ -29,6 +42,33 @@ class PlainDocument(QTextDocument):
     def loadResource(self, type: int, name: QUrl | str) -> object:
         self.resource_requests.append(name.toString() if isinstance(name, QUrl) else name)
         return None
+
+
+MARGIN_WIDTH = 7  # pixels left of the text for the annotation bars
+BAR_WIDTH = 4
+
+
+class AnnotationMargin(QWidget):
+    """The strip left of the text where annotated passages get a bar in their colour."""
+
+    def __init__(self, editor: ReaderTextEdit) -> None:
+        super().__init__(editor)
+        self._editor = editor
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        marks = self._editor.margin_marks
+        if not marks:
+            return
+        first, last = self._editor.visible_range()
+        painter = QPainter(self)
+        offset = self._editor.viewport().y() - self.y()  # viewport and margin share the same top
+        for start, end, colour in marks:
+            if end < first or start > last:
+                continue
+            top = self._editor.rect_at(max(start, first)).top() if start >= first else 0
+            bottom = self._editor.rect_at(min(end, last)).bottom() if end <= last else self.height()
+            painter.fillRect(QRect(1, top + offset, BAR_WIDTH, max(2, bottom - top)), colour)
+        painter.end()
 
 
 class ReaderTextEdit(QPlainTextEdit):
@@ -48,6 +88,25 @@ class ReaderTextEdit(QPlainTextEdit):
         self.tooltip_for: Callable[[int], str | None] = lambda _position: None
         self._page_breaks: list[tuple[int, int]] = []  # (Qt position, page number), page 2 onwards
         self._press: QPoint | None = None
+        self.margin_marks: list[tuple[int, int, QColor]] = []  # (Qt start, Qt end, colour)
+        self.margin = AnnotationMargin(self)
+        self.setViewportMargins(MARGIN_WIDTH, 0, 0, 0)
+        self.updateRequest.connect(lambda _rect, _dy: self.margin.update())
+
+    def set_margin_marks(self, marks: list[tuple[int, int, QColor]]) -> None:
+        """Bars beside these Qt position ranges (the annotated passages)."""
+        self.margin_marks = sorted(marks, key=lambda m: m[0])
+        self.margin.update()
+
+    def rect_at(self, position: int) -> QRect:
+        cursor = self.textCursor()
+        cursor.setPosition(max(0, min(position, self.document().characterCount() - 1)))
+        return self.cursorRect(cursor)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        rect = self.contentsRect()
+        self.margin.setGeometry(QRect(rect.left(), rect.top(), MARGIN_WIDTH, rect.height()))
 
     def set_page_breaks(self, spans: Sequence[PageSpan], to_qt: Callable[[int], int]) -> None:
         self._page_breaks = [(to_qt(s.start), s.page) for s in sorted(spans, key=lambda s: s.start) if s.start > 0]

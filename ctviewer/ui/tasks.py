@@ -191,6 +191,11 @@ class TaskRunner(QObject):
         self.busy_changed.emit()
         return task
 
+    def report_error(self, exc: BaseException, details: str) -> None:
+        """Hand a failure an ``on_error`` callback does not handle itself to the runner's handler
+        (the crash dialog in the app)."""
+        self._error_handler(exc, details)
+
     def active(self) -> list[Task]:
         """Tasks queued or running that were not cancelled, oldest first."""
         return [t for t in self._tasks.values() if not t.is_cancelled]
