@@ -14,8 +14,9 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F3 / Shift+F3", "Next / previous search hit in the document"),
     ("Enter, double-click", "Open the selected document or entity"),
     ("Arrow keys, Tab", "Move in lists; move between fields and panes"),
-    ("Ctrl+M", "Annotate the passage selected in the reader (colour, note, tags, links)"),
-    ("Ctrl+Shift+M", "Highlight the selected passage at once (default colour, no note)"),
+    ("Ctrl+M", "Reader: annotate the selected passage (colour, note, tags, links); "
+               "People/Organisations/Places: merge the selected entries"),
+    ("Ctrl+Shift+M", "Reader: highlight the selected passage at once (default colour, no note)"),
     ("Ctrl+Enter", "Annotation editor: save"),
     ("F2", "Annotations pane: edit the selected annotation (Enter, double-click in the reader's list)"),
     ("Del", "Annotations pane or the reader's list: delete the selected annotations"),

@@ -19,7 +19,7 @@ from ctviewer.annotations_records import AnnotationRecord, ColorRecord
 from ctviewer.ui.annotations_model import color_swatch, one_line
 from ctviewer.ui.reader_highlights import plain_tooltip
 
-EMPTY_TEXT = "No annotations in this document.\n\nSelect a passage and press Ctrl+M (or right-click it) to annotate it."
+EMPTY_TEXT = "No annotations in this document."
 QUOTE_CHARS = 90
 NOTE_CHARS = 90
 

@@ -135,6 +135,10 @@ class ReaderPane(QWidget):
         self.highlight_action.setToolTip("Highlight the selected passage in the default colour, no note "
                                          "(Ctrl+Shift+M)")
         self.highlight_action.triggered.connect(lambda: self._request_annotation(quick=True))
+        for action in (self.annotate_action, self.highlight_action):
+            # Only while the reader has focus: the entity panes use Ctrl+M for Merge.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
         self.annotate_button = QToolButton(self)
         self.annotate_button.setDefaultAction(self.annotate_action)
         self.annotate_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -143,7 +147,7 @@ class ReaderPane(QWidget):
         self.side_button.setText("Annotations")
         self.side_button.setCheckable(True)
         self.side_button.setChecked(True)
-        self.side_button.setToolTip("Show or hide this document's annotations beside the text")
+        self.side_button.setToolTip("Show this document's annotations beside the text (when it has any)")
         tools.addWidget(self.annotate_button)
         tools.addWidget(self.side_button)
         self.open_button = QPushButton(icon("open-original"), "Open original", self)
@@ -191,7 +195,7 @@ class ReaderPane(QWidget):
         self.annotation_list.annotation_clicked.connect(self.show_annotation)
         self.annotation_list.edit_requested.connect(self.annotation_edit_requested)
         self.annotation_list.delete_requested.connect(self.annotation_delete_requested)
-        self.side_button.toggled.connect(self.annotation_list.setVisible)
+        self.side_button.toggled.connect(self._update_side_list)
         self.text_split = QSplitter(Qt.Orientation.Horizontal, self)
         self.text_split.setObjectName("readerSplitter")
         self.text_split.addWidget(self.text_edit)
@@ -572,6 +576,13 @@ class ReaderPane(QWidget):
         to_qt = self._offsets.to_qt
         self.text_edit.set_margin_marks([(to_qt(r.start), to_qt(r.end), annotation_bar_colour(r.color))
                                          for r in records if not r.orphaned])
+        self._update_side_list()
+
+    def _update_side_list(self, *_args: object) -> None:
+        """The list takes room from the text only when the document has annotations to show."""
+        count = len(self.annotation_list.records)
+        self.side_button.setText(f"Annotations ({count})" if count else "Annotations")
+        self.annotation_list.setVisible(self.side_button.isChecked() and count > 0)
 
     def _on_annotations_changed(self, change: AnnotationChange | None) -> None:
         doc_id = self.document_id
@@ -672,6 +683,7 @@ class ReaderPane(QWidget):
         self._annotations = SpanList()
         self.annotation_list.set_records([], [])
         self.text_edit.set_margin_marks([])
+        self._update_side_list()
         self.title_label.setText("")
         self.meta_label.setText("")
         self.page_label.setText("")

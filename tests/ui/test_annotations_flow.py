@@ -62,6 +62,7 @@ def select_text(window: MainWindow, doc: int, passage: str) -> tuple[int, int]:
 
 
 def open_editor(window: MainWindow, qtbot) -> AnnotationDialog:  # type: ignore[no-untyped-def]
+    window.reader.text_edit.setFocus()  # the shortcut works while the reader has focus
     qtbot.keyClick(window.reader.text_edit, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     dialog = window.annotation_controller.editor
     assert dialog is not None and dialog.isVisible()
@@ -84,7 +85,7 @@ def test_select_annotate_find_search_delete_and_undo(window: MainWindow, ctx: Ui
     assert not window.reader.annotate_action.isEnabled()  # nothing selected yet
     start, end = select_text(window, a, PASSAGE)
     assert window.reader.annotate_action.isEnabled()
-    assert window.reader.annotation_list.stack.currentWidget() is window.reader.annotation_list.empty_label
+    assert not window.reader.annotation_list.isVisible()  # no room taken while there is nothing to list
 
     dialog = open_editor(window, qtbot)
     assert dialog.quote_view.toPlainText() == PASSAGE
@@ -111,6 +112,7 @@ def test_select_annotate_find_search_delete_and_undo(window: MainWindow, ctx: Ui
     kinds = {h[2] for h in window.reader.highlighted()}
     assert {"person", "organisation", "annotation:green"} <= kinds
     assert [r.id for r in window.reader.annotations] == [record.id]
+    assert window.reader.annotation_list.isVisible() and window.reader.side_button.text() == "Annotations (1)"
     item = window.reader.annotation_list.list.item(0)
     assert "Agreed to <b>share</b> lists" in item.text()
     tooltip = item.toolTip()
@@ -144,6 +146,7 @@ def test_select_annotate_find_search_delete_and_undo(window: MainWindow, ctx: Ui
         qtbot.keyClick(window.reader.annotation_list.list, Qt.Key.Key_Delete)
     assert ctx.library.annotation(record.id).deleted
     assert annotation_marks(window) == [] and window.reader.annotations == []
+    assert not window.reader.annotation_list.isVisible()
     qtbot.waitUntil(lambda: pane.model.rowCount() == 0 and not pane.model.loading, timeout=WAIT_MS)
     assert window.undo_action.text() == "&Undo Delete 1 annotation"
 
@@ -274,3 +277,22 @@ def test_a_refused_save_keeps_the_editor_and_its_text(qtbot, tmp_path: Path) -> 
 
 def test_split_tags() -> None:
     assert split_tags(" a, b ,, A , c  d ") == ("a", "b", "c d")
+
+
+def test_ctrl_m_annotates_only_in_the_reader(window: MainWindow, ctx: UiContext, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+M is Merge in the entity panes: the reader's Annotate must not make it ambiguous
+    (Qt would warn and run neither)."""
+    a = doc_id(ctx.library, "a.txt")
+    select_text(window, a, PASSAGE)
+    window.show_tab(1)  # People
+    qtbot.waitUntil(lambda: window.people.model.rowCount() >= 2, timeout=WAIT_MS)
+    window.people.table.selectAll()  # Merge is enabled with two or more selected
+    assert window.people.merge_action.isEnabled()
+    merged = []
+    monkeypatch.setattr("ctviewer.ui.correction_dialogs.ask_choice", lambda *_args: merged.append(True))
+    window.people.table.setFocus()
+    qtbot.keyClick(window.people.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert merged == [True] and window.annotation_controller.editor is None
+    dialog = open_editor(window, qtbot)  # with the reader focused, the same keys annotate
+    assert dialog.quote_view.toPlainText() == PASSAGE
+    dialog.reject()
