@@ -90,6 +90,8 @@ def finish(draft: Draft, path: Path, limits: Limits) -> ExtractedText:
     meta_date = _iso_prefix(draft.meta_date) if draft.meta_date else None
     if meta_date and (draft.meta_date_trusted or date is None):
         date = meta_date
+    if date is None:
+        date = metadata.date_from_name(path.stem)  # only a year, and only when nothing better is known
     place = draft.place or metadata.find_place(text, date_span)
     title = metadata.meaningful_title(draft.title, path.stem) or metadata.title_from_text(text)
     return ExtractedText(

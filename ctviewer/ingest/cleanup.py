@@ -307,8 +307,13 @@ def _should_join(previous: str, line: str, width: int, soft: bool | None, prose:
         # Word's trailing space: trusted, except after a short line that ends with punctuation
         # (resolutions end their preambular paragraphs with ", " and a space).
         return soft and not (_PUNCT_END.search(previous) and len(previous) < 0.75 * width)
-    if _SENTENCE_END.search(previous) or len(previous) < 0.6 * width:
+    if _SENTENCE_END.search(previous):
         return False
+    if len(previous) < 0.6 * width:
+        # A short line is a heading, salutation or address line, unless the text visibly runs
+        # on: it ends in a word or a comma and the next line starts in lower case ("I am
+        # honoured to" / "address this body."); headings are followed by capitals.
+        return line[:1].islower() and (previous[-1:].isalnum() or previous.endswith(","))
     if previous.endswith(","):
         # Short comma-ended lines followed by a capital are salutations ("Excellencies," /
         # "Ladies and gentlemen,"), not wrapped sentences.

@@ -28,6 +28,10 @@ _PLACE = r"([A-Z][A-Za-z'’.-]+(?: [A-Z][A-Za-z'’.-]+){0,2})"
 _NOT_PLACES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "on", "the",
                          "date", "dated", "distr", "general", "original", "english", "statement", "remarks", "press",
                          "release", "updated", "published", "as", "at", "in", "of", "by"} | set(_MONTHS))
+# A line ending like this is the start of a sentence, not a heading.
+_RUNS_ON = re.compile(r"(,|;|\b(?:a|an|the|of|to|and|or|for|in|on|with|by|at|from|that))$", re.IGNORECASE)
+# A year standing alone in a file name (not part of a longer number: "20210315" is left alone).
+_NAME_YEAR = re.compile(r"(?<![0-9])(19[4-9][0-9]|20[0-9][0-9])(?![0-9])")
 _MEANINGLESS_TITLE = re.compile(
     r"^(untitled|document\d*|microsoft word - .*|title|slide \d+|page \d+|\S+\.(docx?|pdf|txt|rtf|odt))$",
     re.IGNORECASE)
@@ -109,15 +113,26 @@ def meaningful_title(title: str | None, file_stem: str = "") -> str | None:
 
 
 def title_from_text(text: str) -> str | None:
-    """The first substantial line (a heading) of the text, if short enough to be a title."""
+    """The first substantial line (a heading) of the text, if short enough to be a title and
+    not the start of a sentence that goes on ("On behalf of my delegation,")."""
     for line in text.split("\n")[:30]:
         line = line.strip().strip("#").strip()
         if len(line) < 4 or not any(ch.isalpha() for ch in line):
             continue
-        if len(line) <= 300:
+        if len(line) <= 300 and not _RUNS_ON.search(line):
             return line
         return None
     return None
+
+
+def date_from_name(stem: str) -> str | None:
+    """The year a file name states, when it states exactly one (``AFG_76_2021``, ``report-2019``):
+    a fallback for texts that carry no date of their own. Month and day are never inferred."""
+    years = {int(m) for m in _NAME_YEAR.findall(stem)}
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    return f"{year:04d}" if 1945 <= year <= dt.date.today().year + 1 else None
 
 
 @lru_cache(maxsize=1)

@@ -167,6 +167,19 @@ def test_hard_wrapped_plain_text_is_joined() -> None:
         "between the competent authorities of member States.\n\nA second paragraph.")
 
 
+def test_a_short_first_line_that_runs_on_is_joined() -> None:
+    # A UN General Debate speech (GRD_65_2010.txt): the first line is short but the sentence
+    # visibly goes on in lower case; a heading followed by a capital stays apart.
+    speech = ("I am honoured to \naddress this body. I do so at a time when the world \ncontinues to face "
+              "multiple challenges, foremost of \nwhich for small island developing States such as \nGrenada is "
+              "the fragile economic, financial and \necological situation.")
+    assert clean_text(speech).startswith("I am honoured to address this body. I do so at a time when the world "
+                                         "continues to face multiple challenges")
+    heading = ("Introduction\nThe Council met on the situation in the region, and members heard a briefing\n"
+               "by the Special Envoy on the work of the mission.")
+    assert clean_text(heading).startswith("Introduction\nThe Council met")
+
+
 @pytest.mark.parametrize(("broken", "expected"), [
     ("inter-\nnational", "international"),        # a syllable break, not a compound
     ("Libyan-\nowned", "Libyan-owned"),            # a known second half

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ctviewer.ingest.metadata import detect_language, find_date, find_place, meaningful_title, title_from_text
+from ctviewer.ingest.metadata import (
+    date_from_name,
+    detect_language,
+    find_date,
+    find_place,
+    meaningful_title,
+    title_from_text,
+)
 
 
 @pytest.mark.parametrize(("text", "date", "place"), [
@@ -37,6 +44,18 @@ def test_titles() -> None:
     assert meaningful_title("  Joint   Plan of Action ") == "Joint Plan of Action"
     assert title_from_text("\n\n# Statement by the SCO\n\nBody") == "Statement by the SCO"
     assert title_from_text("x" * 400) is None
+    # The opening words of a speech are not its title.
+    assert title_from_text("On behalf of my delegation,\nI congratulate you.") is None
+    assert title_from_text("I am honoured to\naddress this body.") is None
+
+
+def test_a_year_in_the_file_name_is_the_fallback_date() -> None:
+    assert date_from_name("AFG_76_2021") == "2021"
+    assert date_from_name("report-1995-final") == "1995"
+    assert date_from_name("S_2019_2020") is None  # two years: which one?
+    assert date_from_name("20210315_minutes") is None  # part of a longer number
+    assert date_from_name("N2512345") is None
+    assert date_from_name("plan_1850") is None  # before the United Nations
 
 
 def test_language() -> None:
