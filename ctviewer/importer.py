@@ -28,6 +28,7 @@ from ctviewer.db.models import ImportItem, ImportRun
 from ctviewer.domain import ImportOutcome, ImportReport
 from ctviewer.indexing import IndexSync
 from ctviewer.preparing import Prepared, init_worker, prepare, prepare_in_worker
+from ctviewer.search import Analysed
 from ctviewer.settings import Settings
 
 Progress = Callable[[int, int | None, str], None]
@@ -81,8 +82,10 @@ class Importer:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
         on_outcome: OutcomeSink | None = None,
+        workers: int | None = None,
     ) -> tuple[ImportReport, int]:
-        """Import ``paths``; returns the report and the import run's id."""
+        """Import ``paths``; returns the report and the import run's id. ``workers`` overrides
+        the settings' number of worker processes (the desktop app keeps a core for the window)."""
         candidates = list(collect(paths))
         total = len(candidates)
         with self.archive.db.write() as session:
@@ -92,8 +95,9 @@ class Importer:
             run_id = run.id
         outcomes: list[ImportOutcome] = []
         pending_index: list[int] = []
+        analysed: dict[int, Analysed] = {}  # bodies the workers analysed, until indexed
         was_cancelled = False
-        with self.index.dirty(), _Preparer(self.archive, self.settings, len(candidates)) as preparer:
+        with self.index.dirty(), _Preparer(self.archive, self.settings, len(candidates), workers) as preparer:
             for done, (candidate, prepared) in enumerate(preparer.iterate(candidates, cancelled)):
                 if cancelled is not None and cancelled():
                     was_cancelled = True
@@ -106,13 +110,16 @@ class Importer:
                     on_outcome(outcome)
                 if outcome.status == "imported" and outcome.document_id is not None:
                     pending_index.append(outcome.document_id)
+                    if prepared is not None and prepared.analysed is not None:
+                        analysed[outcome.document_id] = prepared.analysed
                 if len(pending_index) >= self.settings.index_batch:
-                    self._index_batch(pending_index)
+                    self._index_batch(pending_index, analysed)
                     pending_index.clear()
+                    analysed.clear()
             else:
                 # The worker-pool preparer also stops early when cancelled: that run was cancelled too.
                 was_cancelled = len(outcomes) < total and cancelled is not None and cancelled()
-            self._index_batch(pending_index)
+            self._index_batch(pending_index, analysed)
         with self.archive.db.write() as session:
             run_row = session.get(ImportRun, run_id)
             assert run_row is not None
@@ -122,9 +129,9 @@ class Importer:
             progress(len(outcomes), total, "cancelled" if was_cancelled else "done")
         return ImportReport(outcomes=tuple(outcomes), cancelled=was_cancelled), run_id
 
-    def _index_batch(self, ids: list[int]) -> None:
+    def _index_batch(self, ids: list[int], analysed: dict[int, Analysed]) -> None:
         """New segments without merging while importing; merge only when they pile up."""
-        self.index.add(ids, merge=self.index.segments() >= self.settings.max_index_segments)
+        self.index.add(ids, merge=self.index.segments() >= self.settings.max_index_segments, analysed=analysed)
 
     def _commit(self, candidate: Candidate, prepared: Prepared | None, run_id: int) -> ImportOutcome:
         """Store one prepared file: original first, then ONE transaction (document, text, report line)."""
@@ -166,10 +173,11 @@ class _Preparer:
     # Below this many files, starting worker processes costs more than it saves.
     POOL_THRESHOLD = 40
 
-    def __init__(self, archive: Archive, settings: Settings, count: int) -> None:
+    def __init__(self, archive: Archive, settings: Settings, count: int, workers: int | None = None) -> None:
         self.archive = archive
         self.settings = settings
-        workers = settings.import_workers if settings.import_workers is not None else (os.cpu_count() or 1) - 1
+        if workers is None:
+            workers = settings.import_workers if settings.import_workers is not None else os.cpu_count() or 1
         self.workers = max(0, min(workers, 4)) if count >= self.POOL_THRESHOLD else 0
         self.pool: ProcessPoolExecutor | None = None
 

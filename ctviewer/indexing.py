@@ -14,7 +14,7 @@ re-indexes whatever is still marked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ctviewer.archive import Archive
 from ctviewer.db import documents, meta
 from ctviewer.db.documents import FieldsProvider
-from ctviewer.search import IndexDamaged, SearchIndex
+from ctviewer.search import Analysed, IndexDamaged, SearchIndex
 
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
@@ -89,14 +89,14 @@ class IndexSync:
         yield
         self.archive.set_index_dirty(False)
 
-    def add(self, ids: Sequence[int], *, merge: bool = True) -> None:
+    def add(self, ids: Sequence[int], *, merge: bool = True, analysed: Mapping[int, Analysed] | None = None) -> None:
         """Index (or re-index) these documents from the database (``merge``: see SearchIndex.add)."""
         if not ids:
             return
         with self.archive.db.read() as session:
             entries = list(documents.index_entries(session, ids, fields=self.fields))
             stale = meta.stale_ids(session) & set(ids)
-        self.index.add(entries, merge=merge)
+        self.index.add(entries, merge=merge, analysed=analysed)
         if stale:
             with self.archive.db.write() as session:
                 meta.remove_stale(session, stale)

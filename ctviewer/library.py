@@ -102,13 +102,16 @@ class Library:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
         on_outcome: OutcomeSink | None = None,
+        workers: int | None = None,
     ) -> ImportReport:
+        """Import files and folders (see :mod:`ctviewer.importer`); ``workers``: processes that
+        read the files (default: the settings', one per CPU)."""
         with self.archive.writing():
             self.index.repair()
             from ctviewer.importer import Importer  # the readers stay off quick commands' start-up
 
             report, _run = Importer(self.archive, self.index, self.settings).run(
-                paths, progress=progress, cancelled=cancelled, on_outcome=on_outcome
+                paths, progress=progress, cancelled=cancelled, on_outcome=on_outcome, workers=workers
             )
             # Annotations kept from a document that was removed come back with it (same sha256).
             new_ids = [o.document_id for o in report.of("imported") if o.document_id is not None]

@@ -8,7 +8,8 @@ moment leaves no half document behind: at most an unreferenced original.
 
 On a multi-core machine the importer runs ``prepare`` in a pool of worker processes while
 the main process writes the database and the Whoosh index: extraction and indexing
-overlap instead of adding up.
+overlap instead of adding up. Workers also analyse the body for the index (tokens, stems,
+positions), the largest part of indexing, so the single writer process only writes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ctviewer.domain import ExtractedText
 from ctviewer.errors import RejectedFile
 from ctviewer.originals import OriginalStore
 from ctviewer.paths import ArchivePaths
+from ctviewer.search import Analysed, analyse_body
 from ctviewer.settings import MB, Limits
 
 
@@ -38,6 +40,7 @@ class Prepared:
     extracted: ExtractedText | None = None
     duplicate_of: int | None = None
     reason: str | None = None
+    analysed: Analysed | None = None  # the body analysed for the index (workers only)
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
@@ -64,8 +67,10 @@ def read_bytes(path: Path, limit: int) -> bytes:
     return data
 
 
-def prepare(path: Path, limits: Limits, db: Database | None, originals: OriginalStore | None = None) -> Prepared:
-    """Read, hash and extract one file. ``db`` (read-only use) lets known duplicates skip extraction.
+def prepare(path: Path, limits: Limits, db: Database | None, originals: OriginalStore | None = None, *,
+            analyse: bool = False) -> Prepared:
+    """Read, hash and extract one file. ``db`` (read-only use) lets known duplicates skip extraction;
+    ``analyse`` also analyses the body for the index (worth it in a worker process only).
 
     With ``originals`` the file is stored there at once (content-addressed, fsync'd) and its bytes
     are not returned: a worker process then spares the writer process both the copy and the
@@ -85,10 +90,11 @@ def prepare(path: Path, limits: Limits, db: Database | None, originals: Original
             raise
         except Exception as exc:  # a reader bug must not stop the rest of the batch
             raise RejectedFile(f"could not be read ({type(exc).__name__}: {exc})"[:300]) from exc
+        analysed = analyse_body(extracted.text) if analyse else None
         if originals is not None:
             originals.put(sha256, path.suffix.lower(), data)
-            return Prepared(path, sha256, None, len(data), extracted)
-        return Prepared(path, sha256, data, len(data), extracted)
+            return Prepared(path, sha256, None, len(data), extracted, analysed=analysed)
+        return Prepared(path, sha256, data, len(data), extracted, analysed=analysed)
     except RejectedFile as exc:
         return Prepared(path, reason=str(exc))
 
@@ -109,4 +115,4 @@ def init_worker(archive_root: str, limits: Limits) -> None:
 
 def prepare_in_worker(path: str) -> Prepared:
     assert _worker_limits is not None, "init_worker was not called"
-    return prepare(Path(path), _worker_limits, _worker_db, _worker_originals)
+    return prepare(Path(path), _worker_limits, _worker_db, _worker_originals, analyse=True)

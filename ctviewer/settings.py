@@ -28,6 +28,7 @@ class Settings:
     # Bulk imports add index segments without merging until there are this many (see
     # SearchIndex.add); ``ctviewer import`` then merges them once at the end.
     max_index_segments: int = 32
-    # Processes that extract text during big imports; None means one per CPU beyond the first.
+    # Processes that extract and analyse text during big imports; None means one per CPU (at most
+    # 4): the importing process itself mostly writes and waits on fsync, so it needs no core of its own.
     import_workers: int | None = None
     writer_memory_mb: int = 128

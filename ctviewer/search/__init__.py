@@ -1,5 +1,6 @@
 """Full-text search over an archive (Whoosh, confined to this package)."""
 
 from ctviewer.search.index import BuildCancelled, IndexDamaged, SearchIndex
+from ctviewer.search.preanalysis import Analysed, analyse_body
 
-__all__ = ["BuildCancelled", "IndexDamaged", "SearchIndex"]
+__all__ = ["Analysed", "BuildCancelled", "IndexDamaged", "SearchIndex", "analyse_body"]

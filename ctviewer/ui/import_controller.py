@@ -8,6 +8,7 @@ a cancelled task is silenced, and a cancelled import still has a report worth sh
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -94,7 +95,9 @@ class ImportController(QObject):
                 shown = message if message in ("done", "cancelled") else f"Importing {Path(message).name}"
                 t.progress(done, total, shown)
 
-            report = library.import_paths(paths, progress=import_progress, cancelled=stopped, on_outcome=t.post)
+            # One worker process fewer than the CLI uses: the window keeps a core to stay responsive.
+            report = library.import_paths(paths, progress=import_progress, cancelled=stopped, on_outcome=t.post,
+                                          workers=max(1, (os.cpu_count() or 2) - 1))
             if report.cancelled or stopped():
                 return ImportResult(report)
             if library.index_segments() > MAX_SEGMENTS_AFTER_IMPORT:

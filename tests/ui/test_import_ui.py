@@ -36,7 +36,8 @@ class PausingLibrary(Library):
     gate: threading.Event | None = None
 
     def import_paths(self, paths: Sequence[Path], *, progress: Any = None, cancelled: Any = None,
-                     on_outcome: Callable[[ImportOutcome], None] | None = None) -> ImportReport:
+                     on_outcome: Callable[[ImportOutcome], None] | None = None,
+                     workers: int | None = None) -> ImportReport:
         seen = 0
 
         def outcome(o: ImportOutcome) -> None:
@@ -47,7 +48,8 @@ class PausingLibrary(Library):
             if seen == PAUSE_AFTER and self.gate is not None:
                 self.gate.wait(30)
 
-        return super().import_paths(paths, progress=progress, cancelled=cancelled, on_outcome=outcome)
+        return super().import_paths(paths, progress=progress, cancelled=cancelled, on_outcome=outcome,
+                                    workers=workers)
 
 
 def write_corpus(folder: Path, count: int = FILES) -> Path:
