@@ -329,10 +329,16 @@ class AnnotationService:
                     continue
                 with self._write() as (session, now):
                     text_row = session.get(DocumentText, doc_id)
-                    if text_row is None or text_row.text == extracted.text:
+                    old_text: str | None
+                    if text_row is None:  # text lost (a salvaged database): read back from the original
+                        text_row = DocumentText(document_id=doc_id, text="", raw_text="", page_spans="[]")
+                        session.add(text_row)
+                        old_text = None
+                    elif text_row.text == extracted.text:
                         unchanged.append(doc_id)
                         continue
-                    old_text = text_row.text
+                    else:
+                        old_text = text_row.text
                     text_row.text = extracted.text
                     text_row.raw_text = "" if extracted.raw_text == extracted.text else extracted.raw_text
                     text_row.page_spans = json.dumps([[s.page, s.start, s.end] for s in extracted.page_spans])

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ctviewer.backups import BackupInfo, take_backup
 from ctviewer.db import meta
-from ctviewer.db.backup import backup_database, backup_name
-from ctviewer.db.engine import Database
+from ctviewer.db.engine import Database, damaged_error
 from ctviewer.db.migrations import current_version, migrate, schema_version
 from ctviewer.errors import ArchiveError, ArchiveTooNewError
 from ctviewer.lock import WriterLock
@@ -88,8 +88,8 @@ class Archive:
         with self.db.read() as session:
             return meta.get(session, meta.INDEX_DIRTY) == "1"
 
-    def backup(self, reason: str = "manual") -> Path:
-        return backup_database(self.paths.db, self.paths.root / "backups" / backup_name(reason))
+    def backup(self, reason: str = "manual") -> BackupInfo:
+        return take_backup(self.paths, reason)
 
     def close(self) -> None:
         if self._lock is not None:
@@ -106,11 +106,15 @@ def _migrate(paths: ArchivePaths) -> None:
             if version < schema_version():
                 conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"The archive database {paths.db} cannot be read: {exc}.") from exc
+            raise damaged_error(paths.db, exc) from exc
+
+        backed_up = version == 0  # a brand-new database has nothing worth a backup
 
         def before(old: int, _new: int) -> None:
-            if old > 0:
-                backup_database(paths.db, paths.root / "backups" / backup_name(f"pre-migration-v{old}"))
+            nonlocal backed_up
+            if not backed_up:  # once, before the first step: that copy holds the old schema
+                take_backup(paths, f"pre-migration-v{old}")
+                backed_up = True
 
         try:
             migrate(conn, before_step=before)
@@ -128,7 +132,7 @@ def _check_version_readonly(paths: ArchivePaths) -> None:
     try:
         version = current_version(conn)
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"The archive database {paths.db} cannot be read: {exc}.") from exc
+        raise damaged_error(paths.db, exc) from exc
     finally:
         conn.close()
     if version > schema_version():
@@ -138,3 +142,4 @@ def _check_version_readonly(paths: ArchivePaths) -> None:
         )
     if version < schema_version():
         raise ArchiveError("This read-only archive needs an upgrade that cannot be written here.")
+

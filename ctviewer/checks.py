@@ -87,6 +87,9 @@ def _index_problems(library: Library) -> list[Problem]:
     messages = {
         "index-dirty": "the search index was not finished after the last write (interrupted?)",
         "index-damaged": "the search index cannot be opened (damaged or missing files)",
+        "index-rebuild": "the search index must be rebuilt (the database was restored or salvaged)",
+        "index-generation": "the search index and the database were last written at different times "
+                            "(recent database changes lost, e.g. a deleted -wal file, or an old copy put back)",
         "index-count-mismatch": "the search index and the database hold different numbers of documents",
         "index-ids-mismatch": "the search index and the database hold different documents",
     }
@@ -107,7 +110,7 @@ def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
         try:
             with library.archive.writing():
                 if index_problems:
-                    if index_problems[0].code == "index-damaged":
+                    if index_problems[0].code in ("index-damaged", "index-rebuild", "index-generation"):
                         library.index.rebuild()
                     else:
                         library.index.reconcile()

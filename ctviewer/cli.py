@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ctviewer import __version__
-from ctviewer.errors import KnownError
+from ctviewer.errors import DamagedArchiveError, KnownError
 
 if TYPE_CHECKING:
     from ctviewer.annotations_records import AnnotationRecord
@@ -189,7 +189,16 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from ctviewer.library import Library
 
-    library = Library.open(_archive_dir(args), repair_index=False, create=False)
+    try:
+        library = Library.open(_archive_dir(args), repair_index=False, create=False)
+    except DamagedArchiveError as exc:
+        if args.json:
+            _print_json({"ok": False, "problems": [{"code": "db-damaged", "message": str(exc), "repairable": False}],
+                         "repaired": [], "notes": []})
+        else:
+            print(f"PROBLEM: {exc}")
+            print("archive has problems")
+        return EXIT_FAILED
     try:
         report = library.check(repair=args.repair)
     finally:
@@ -724,6 +733,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", type=int, nargs="*", metavar="ID", help="documents (default: all)")
     p.add_argument("--defer-extraction", action="store_true",
                    help="leave people/organisations/places for a later `ctviewer extract`")
+
+    from ctviewer import cli_backups
+
+    cli_backups.register(add, _archive_dir)
 
     for name in ("docs", "show", "search", "entities", "entity", "suggestions", "annotations"):
         sub.choices[name].add_argument("--read-only", action="store_true", help=argparse.SUPPRESS)

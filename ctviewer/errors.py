@@ -24,6 +24,10 @@ class ArchiveBusyError(ArchiveError):
     """Another process holds the archive's writer lock."""
 
 
+class DamagedArchiveError(ArchiveError):
+    """SQLite reports the database file as damaged (malformed, truncated, not a database)."""
+
+
 class StorageError(ArchiveError):
     """The database could not be written (disk full, read-only media): the change was rolled back."""
 

@@ -14,6 +14,7 @@ re-indexes whatever is still marked.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from ctviewer.archive import Archive
 from ctviewer.db import documents, meta
 from ctviewer.db.documents import FieldsProvider
-from ctviewer.search import Analysed, IndexDamaged, SearchIndex
+from ctviewer.search import Analysed, IndexDamaged, SearchIndex, read_generation, write_generation
 
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
@@ -34,6 +35,7 @@ class IndexSync:
         self.fields = fields
         self._writer_memory_mb = writer_memory_mb
         self._index: SearchIndex | None = None
+        self._dirty_depth = 0
 
     # -- opening --------------------------------------------------------------------------
     @property
@@ -54,8 +56,15 @@ class IndexSync:
         writes (the desktop app's GUI-thread Library) then holds no index at all, and the next
         search or write opens it again (about a millisecond).
         """
+        with self.archive.db.read() as session:
+            if meta.get(session, meta.INDEX_REBUILD) == "1":
+                return "index-rebuild"
         if self.archive.index_dirty() or self.stale():
             return "index-dirty"
+        with self.archive.db.read() as session:
+            stored_generation = meta.get(session, meta.INDEX_GENERATION)
+        if stored_generation != read_generation(self.archive.paths.index):
+            return "index-generation"
         opened_here = self._index is None
         try:
             indexed = self.index.doc_count()
@@ -75,7 +84,7 @@ class IndexSync:
         problem = self.problem()
         if problem is None:
             return None
-        if problem == "index-damaged":
+        if problem in ("index-damaged", "index-rebuild", "index-generation"):
             self.rebuild(progress, cancelled)
         else:
             self.reconcile(progress)
@@ -84,10 +93,30 @@ class IndexSync:
     # -- writing --------------------------------------------------------------------------
     @contextmanager
     def dirty(self) -> Iterator[None]:
-        """Mark the index dirty for the duration of index writes; cleared only on success."""
-        self.archive.set_index_dirty(True)
-        yield
-        self.archive.set_index_dirty(False)
+        """Mark the index dirty for the duration of index writes; cleared only on success
+        (together with a new generation token, see :meth:`_stamp`)."""
+        outer = self._dirty_depth == 0
+        if outer:
+            self.archive.set_index_dirty(True)
+        self._dirty_depth += 1
+        try:
+            yield
+        finally:
+            self._dirty_depth -= 1
+        if outer:
+            self._stamp(clear_dirty=True)
+
+    def _stamp(self, *, clear_dirty: bool = False, stale_done: Iterable[int] = ()) -> None:
+        """After an index commit: record a new generation token in the database (in the same
+        write that clears the dirty or stale marks) and then beside the index. A crash between
+        the two leaves them different, which only costs a rebuild."""
+        token = uuid.uuid4().hex
+        with self.archive.db.write() as session:
+            if clear_dirty:
+                meta.remove(session, meta.INDEX_DIRTY)
+            meta.remove_stale(session, stale_done)
+            meta.put(session, meta.INDEX_GENERATION, token)
+        write_generation(self.archive.paths.index, token)
 
     def add(self, ids: Sequence[int], *, merge: bool = True, analysed: Mapping[int, Analysed] | None = None) -> None:
         """Index (or re-index) these documents from the database (``merge``: see SearchIndex.add)."""
@@ -97,7 +126,9 @@ class IndexSync:
             entries = list(documents.index_entries(session, ids, fields=self.fields))
             stale = meta.stale_ids(session) & set(ids)
         self.index.add(entries, merge=merge, analysed=analysed)
-        if stale:
+        if self._dirty_depth == 0:
+            self._stamp(stale_done=stale)
+        elif stale:
             with self.archive.db.write() as session:
                 meta.remove_stale(session, stale)
 
@@ -121,6 +152,8 @@ class IndexSync:
     def remove(self, ids: Sequence[int]) -> None:
         if ids:
             self.index.delete(ids)
+            if self._dirty_depth == 0:
+                self._stamp()
 
     def reconcile(self, progress: Progress | None = None) -> tuple[int, int]:
         """Index what the database has and the index lacks; purge the reverse. (added, removed)"""
@@ -159,6 +192,7 @@ class IndexSync:
                 )
             with self.archive.db.write() as session:  # every entry was written afresh
                 meta.remove(session, meta.INDEX_STALE)
+                meta.remove(session, meta.INDEX_REBUILD)
         return total
 
     def close(self) -> None:

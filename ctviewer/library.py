@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ctviewer import backups
 from ctviewer.annotations_records import (
     AnnotationChange,
     AnnotationFilter,
@@ -22,6 +23,7 @@ from ctviewer.annotations_records import (
     TagCount,
 )
 from ctviewer.archive import Archive
+from ctviewer.backups import BackupInfo
 from ctviewer.db import annotations as annotation_queries
 from ctviewer.db import documents
 from ctviewer.db import entities as entity_queries
@@ -81,13 +83,17 @@ class Library:
         """Open (or create) the archive at ``root``; ``extractor`` replaces the spaCy one (tests)."""
         archive = Archive.open(root, read_only=read_only, create=create)
         library = cls(archive, settings or Settings(), extractor=extractor)
-        if repair_index and not archive.read_only and library.index.problem() is not None:
-            # Repair needs the writer lock; if another process is writing, it repairs instead.
-            try:
-                with archive.writing(timeout=0):
-                    library.index.repair()
-            except ArchiveBusyError:
-                pass
+        try:
+            if repair_index and not archive.read_only and library.index.problem() is not None:
+                # Repair needs the writer lock; if another process is writing, it repairs instead.
+                try:
+                    with archive.writing(timeout=0):
+                        library.index.repair()
+                except ArchiveBusyError:
+                    pass
+        except BaseException:
+            library.close()  # e.g. a damaged database found here: release the lock and files
+            raise
         return library
 
     @property
@@ -387,6 +393,38 @@ class Library:
         are marked orphaned) and the documents wait for entity extraction again."""
         return self.annotation_service.reextract(doc_ids)
 
+    def delete_documents(self, doc_ids: Sequence[int]) -> int:
+        """Remove documents from the archive (a backup is taken first). Their annotations are
+        kept and come back if the same file is imported again. Returns how many were deleted."""
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return 0
+        with self.archive.writing():
+            with self.archive.db.read() as session:
+                missing = set(ids) - documents.existing_ids(session, ids)
+            if missing:
+                raise NotFoundError(f"No document with id {min(missing)}.")
+            self.archive.backup("before-delete")
+            with self.index.dirty():
+                with self.archive.db.write(durable=True) as session:
+                    deleted = documents.delete_documents(session, ids)
+                self.index.remove(ids)
+        return deleted
+
+    def restore_lost_texts(self) -> tuple[list[int], list[int]]:
+        """After a salvage: read lost texts back from the originals; documents with neither are
+        removed (their annotations wait for a re-import). Returns (restored ids, removed ids)."""
+        with self.archive.db.read() as session:
+            lost = documents.without_text(session)
+        if not lost:
+            return [], []
+        self.reextract(lost)
+        with self.archive.db.read() as session:
+            still = documents.without_text(session)
+        if still:
+            self.delete_documents(still)
+        return [i for i in lost if i not in still], still
+
     # -- maintenance --------------------------------------------------------------------------
     def reindex(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
         with self.archive.writing():
@@ -399,6 +437,20 @@ class Library:
         """Merge the index's segments into one (after bulk imports: faster queries)."""
         with self.archive.writing():
             self.index.optimize()
+
+    # -- backups --------------------------------------------------------------------------------
+    def backup(self, reason: str = "manual") -> BackupInfo:
+        """Back up the database now (online backup API) into the archive's backups/ folder."""
+        return self.archive.backup(reason)
+
+    def auto_backup(self) -> BackupInfo | None:
+        """The periodic automatic backup: taken when due and changed, then rotated (else None)."""
+        if self.archive.read_only:
+            return None
+        return backups.auto_backup(self.archive.paths)
+
+    def backups(self) -> list[BackupInfo]:
+        return backups.list_backups(self.archive.paths)
 
     def check(self, *, repair: bool = False) -> CheckReport:
         from ctviewer.checks import check_archive

@@ -110,6 +110,14 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count(Document.id))) or 0
 
 
+def existing_ids(session: Session, ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    chunk = list(ids)
+    for start in range(0, len(chunk), 500):
+        found.update(session.scalars(select(Document.id).where(Document.id.in_(chunk[start:start + 500]))))
+    return found
+
+
 def all_ids(session: Session) -> set[int]:
     return set(session.scalars(select(Document.id)))
 
@@ -196,7 +204,15 @@ def index_entries(
             )
 
 
+def without_text(session: Session) -> list[int]:
+    """Documents whose text row is missing (only a salvaged database can have them)."""
+    return list(session.scalars(select(Document.id).where(~select(DocumentText.document_id).where(
+        DocumentText.document_id == Document.id).exists()).order_by(Document.id)))
+
+
 def delete_documents(session: Session, ids: Sequence[int]) -> int:
+    """Delete documents; texts and mentions go with them (cascade), annotations wait for the
+    same file to be imported again (``document_id`` set NULL, sha256 kept)."""
     result = session.execute(delete(Document).where(Document.id.in_(list(ids))))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

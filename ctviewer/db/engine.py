@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ctviewer.errors import StorageError
+from ctviewer.errors import DamagedArchiveError, StorageError
 
 BUSY_TIMEOUT_MS = 15_000
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
@@ -70,8 +70,14 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A session for queries; nothing it does is committed."""
         with self._read() as session:
-            yield session
-            session.rollback()
+            try:
+                yield session
+            except DatabaseError as exc:
+                if is_damage(exc):
+                    raise damaged_error(self.path, exc.orig) from exc
+                raise
+            finally:
+                session.rollback()
 
     @contextmanager
     def write(self, *, durable: bool = False) -> Iterator[Session]:
@@ -91,6 +97,11 @@ class Database:
                 if storage is None:
                     raise
                 raise storage from exc
+            except DatabaseError as exc:
+                session.rollback()
+                if is_damage(exc):
+                    raise damaged_error(self.path, exc.orig) from exc
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -108,3 +119,21 @@ def storage_error(exc: BaseException) -> StorageError | None:
     if "readonly database" in text or "read-only file system" in text:
         return StorageError("The archive is on read-only storage: nothing can be saved to it.")
     return None
+
+
+_DAMAGE_WORDING = ("malformed", "not a database", "file is encrypted", "disk i/o error", "database corrupt")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when SQLite says the file itself is damaged (as opposed to a bad query or a busy lock)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(word in text for word in _DAMAGE_WORDING)
+
+
+def damaged_error(path: Path, exc: BaseException | None) -> DamagedArchiveError:
+    """The message for a database SQLite reports as damaged, with what the analyst can do."""
+    return DamagedArchiveError(
+        f"The archive database {path} is damaged ({exc}). Nothing was changed. "
+        "`ctviewer restore` puts back the latest backup; `ctviewer salvage` rescues what can "
+        "still be read into a new database. Either keeps the damaged file in recovery/."
+    )

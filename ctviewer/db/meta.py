@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
@@ -12,6 +14,9 @@ from sqlalchemy.orm import Session
 from ctviewer.db.models import Meta
 
 INDEX_DIRTY = "index_dirty"
+# A token written in the database and beside the index after every index commit; when they
+# differ, one store lost writes the other kept (a deleted -wal, an old copy put back).
+INDEX_GENERATION = "index_generation"
 
 
 def get(session: Session, key: str) -> str | None:
@@ -53,3 +58,18 @@ def remove_stale(session: Session, ids: Iterable[int]) -> None:
         put(session, INDEX_STALE, json.dumps(sorted(left)))
     else:
         remove(session, INDEX_STALE)
+
+
+# The whole index must be built afresh (the database was restored or salvaged: documents may
+# keep their ids while their annotations and entities changed). Set with plain sqlite3 because
+# it is written while no Archive has the database open.
+INDEX_REBUILD = "index_rebuild"
+
+
+def mark_rebuild(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path, timeout=15)
+    try:
+        with conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (INDEX_REBUILD,))
+    finally:
+        conn.close()

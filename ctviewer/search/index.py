@@ -312,6 +312,24 @@ def _create(path: Path) -> whoosh_index.Index:
     return ix
 
 
+GENERATION = "GENERATION"
+
+
+def read_generation(path: Path) -> str | None:
+    """The generation token last written beside the index at ``path`` (None when there is none)."""
+    try:
+        return (Path(path) / GENERATION).read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_generation(path: Path, token: str) -> None:
+    """Record ``token`` beside the index (written aside, then renamed: never half a token)."""
+    tmp = Path(path) / (GENERATION + ".tmp")
+    tmp.write_text(token, encoding="ascii")
+    tmp.replace(Path(path) / GENERATION)
+
+
 def _marker_version(path: Path) -> int | None:
     try:
         return int(json.loads((path / MARKER).read_text(encoding="utf-8"))["schema_version"])

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect
 from ctviewer.archive import Archive
 from ctviewer.db import migrations
 from ctviewer.db.models import Base
-from ctviewer.errors import ArchiveError, ArchiveTooNewError
+from ctviewer.errors import ArchiveError, ArchiveTooNewError, DamagedArchiveError
 
 
 def _columns_by_table(url: str) -> dict[str, set[str]]:
@@ -89,5 +89,5 @@ def test_garbage_database_gives_clear_error(tmp_path: Path) -> None:
     root = tmp_path / "a"
     root.mkdir()
     (root / "ctviewer.sqlite3").write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(ArchiveError, match="cannot be read"):
+    with pytest.raises(DamagedArchiveError, match=r"is damaged .file is not a database.*ctviewer restore"):
         Archive.open(root)

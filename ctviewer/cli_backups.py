@@ -1,0 +1,169 @@
+"""Command-line commands for backups and recovery: ``backup``, ``backups``, ``restore``, ``salvage``.
+
+Kept apart from :mod:`ctviewer.cli` (which registers them) because restore and salvage work on
+a *closed* archive: they must not open it first, since its database may be damaged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from ctviewer.backups import BackupInfo
+from ctviewer.db.salvage import SalvageReport
+
+AddCommand = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+ArchiveDir = Callable[[argparse.Namespace], Path]
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def register(add: AddCommand, archive_dir: ArchiveDir) -> None:
+    """Add the commands to the parser (``add`` is cli.build_parser's helper)."""
+
+    def bind(func: Callable[[argparse.Namespace, Path], int]) -> Callable[[argparse.Namespace], int]:
+        return lambda args: func(args, archive_dir(args))
+
+    p = add("backup", bind(cmd_backup), "back up the archive's database now (into its backups/ folder)")
+    p.add_argument("--json", action="store_true")
+    p = add("backups", bind(cmd_backups), "list the archive's backups, newest first")
+    p.add_argument("--json", action="store_true")
+    p = add("restore", bind(cmd_restore),
+            "put a backup back in place of the database (the current one is backed up or kept first)")
+    p.add_argument("backup", nargs="?", metavar="BACKUP",
+                   help="a name from `ctviewer backups` or a file (default: the newest good backup)")
+    p.add_argument("--json", action="store_true")
+    p = add("salvage", bind(cmd_salvage),
+            "rescue every readable row of a damaged database into a new one (the damaged file is kept)")
+    p.add_argument("--json", action="store_true")
+
+
+def _print_json(value: object) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _local(when: datetime) -> str:
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
+
+
+def _describe(info: BackupInfo) -> str:
+    return f"{info.path.name}  ({_local(info.taken_at)}, {info.reason}, {_size(info.size)})"
+
+
+def cmd_backup(args: argparse.Namespace, root: Path) -> int:
+    from ctviewer.library import Library
+
+    library = Library.open(root, repair_index=False, create=False)
+    try:
+        info = library.backup()
+    finally:
+        library.close()
+    if args.json:
+        _print_json(info.as_json())
+    else:
+        print(f"backed up to {info.path}  ({_size(info.size)})")
+    return EXIT_OK
+
+
+def cmd_backups(args: argparse.Namespace, root: Path) -> int:
+    from ctviewer.backups import backups_dir, list_backups
+    from ctviewer.errors import ArchiveError
+    from ctviewer.paths import ArchivePaths
+
+    paths = ArchivePaths(root)
+    if not paths.root.is_dir():
+        raise ArchiveError(f"No archive at {paths.root}.")
+    backups = list_backups(paths)
+    if args.json:
+        _print_json([b.as_json() for b in backups])
+    elif not backups:
+        print(f"no backups yet in {backups_dir(paths)}")
+    else:
+        for info in backups:
+            print(_describe(info))
+    return EXIT_OK
+
+
+def _reopen(root: Path, quiet: bool, *, lost_texts: bool = False) -> tuple[int, list[int], list[int]]:
+    """Open the restored or salvaged archive (migrating it if older) and rebuild its index;
+    ``lost_texts``: first read texts a salvage could not rescue back from the originals.
+    Returns (documents, texts restored, documents removed)."""
+    from ctviewer.library import Library
+    from ctviewer.progress import TerminalProgress
+
+    library = Library.open(root, repair_index=False, create=False)
+    bar = TerminalProgress("rebuilding the search index")
+    try:
+        with library.archive.writing():
+            library.index.repair(progress=None if quiet else bar)
+        restored, removed = library.restore_lost_texts() if lost_texts else ([], [])
+        return library.document_count(), restored, removed
+    finally:
+        bar.finish()
+        library.close()
+
+
+def cmd_restore(args: argparse.Namespace, root: Path) -> int:
+    from ctviewer.recovery import restore_archive
+
+    report = restore_archive(root, args.backup)
+    documents, _, _ = _reopen(root, args.json)
+    if args.json:
+        _print_json({**report.as_json(), "documents": documents})
+        return EXIT_OK
+    print(f"restored {_describe(report.restored)}")
+    if report.safety_backup:
+        print(f"the database as it was before is kept as {report.safety_backup.name} "
+              "(`ctviewer restore` it to undo)")
+    if report.damaged_copy:
+        print(f"the damaged database was moved to {report.damaged_copy}")
+    print(f"search index rebuilt: {documents} documents")
+    return EXIT_OK
+
+
+def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
+    from ctviewer.recovery import salvage_archive
+
+    outcome = salvage_archive(root)
+    documents, restored, removed = _reopen(root, args.json, lost_texts=True)
+    report = outcome.report
+    if args.json:
+        _print_json({**outcome.as_json(), "complete": _complete(report, removed),
+                     "documents": documents, "texts_reread": restored,
+                     "documents_removed": removed})
+    else:
+        for table in report.tables:
+            if table.error:
+                print(f"{table.table}: not recovered ({table.error})")
+            elif table.expected is None:
+                print(f"{table.table}: {table.recovered - table.dropped} rows recovered (count unknown)")
+            elif table.expected:
+                lost = f", {table.lost} lost" if table.lost else ""
+                print(f"{table.table}: {table.recovered - table.dropped} of {table.expected} rows recovered{lost}")
+        if restored:
+            print(f"{len(restored)} documents' texts were read again from their originals")
+        if removed:
+            print(f"{len(removed)} documents had neither text nor original and were removed "
+                  f"(ids {', '.join(map(str, removed[:10]))}); their annotations come back if the files are "
+                  "imported again")
+        if report.orphaned_annotations:
+            print(f"{report.orphaned_annotations} annotations lost their document and are marked orphaned")
+        print(f"the damaged database was moved to {outcome.damaged_copy}")
+        print("salvage complete: nothing was lost" if _complete(outcome.report, removed)
+              else "salvage finished: some rows were lost")
+        print(f"search index rebuilt: {documents} documents")
+    return EXIT_OK if _complete(report, removed) else EXIT_FAILED
+
+
+def _complete(report: SalvageReport, removed: list[int]) -> bool:
+    """Nothing lost, counting texts read back from the originals as recovered."""
+    return all(t.error is None and (not t.lost or (t.table == "document_texts" and not removed))
+               for t in report.tables)
