@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ctviewer.backups import BackupInfo, take_backup
 from ctviewer.db import meta
+from ctviewer.db.backup import verify_database
 from ctviewer.db.engine import Database, damaged_error
 from ctviewer.db.migrations import current_version, migrate, schema_version
 from ctviewer.errors import ArchiveError, ArchiveTooNewError
@@ -88,6 +89,14 @@ class Archive:
         with self.db.read() as session:
             return meta.get(session, meta.INDEX_DIRTY) == "1"
 
+    def verify(self, *, thorough: bool = True) -> None:
+        """Raise DamagedArchiveError when SQLite's ``integrity_check`` (or, not ``thorough``,
+        ``quick_check``) finds the database damaged. Both read every page (0.1-1.5 s on a
+        10,000-document archive, depending on the page cache), so not on every open."""
+        problem = verify_database(self.paths.db, thorough=thorough)
+        if problem is not None:
+            raise damaged_error(self.paths.db, problem)
+
     def backup(self, reason: str = "manual") -> BackupInfo:
         return take_backup(self.paths, reason)
 
@@ -105,7 +114,7 @@ def _migrate(paths: ArchivePaths) -> None:
             version = current_version(conn)
             if version < schema_version():
                 conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise damaged_error(paths.db, exc) from exc
 
         backed_up = version == 0  # a brand-new database has nothing worth a backup
@@ -131,7 +140,7 @@ def _check_version_readonly(paths: ArchivePaths) -> None:
     conn = sqlite3.connect(f"file:{paths.db}?mode=ro", uri=True)
     try:
         version = current_version(conn)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise damaged_error(paths.db, exc) from exc
     finally:
         conn.close()

@@ -148,9 +148,9 @@ def rotate(paths: ArchivePaths, *, now: datetime | None = None) -> list[Path]:
 
 
 def latest_good_backup(paths: ArchivePaths, backups: list[BackupInfo] | None = None) -> BackupInfo | None:
-    """The newest backup that passes a quick check, or None."""
+    """The newest backup that passes an integrity check, or None."""
     for info in backups if backups is not None else list_backups(paths):
-        if verify_database(info.path, thorough=False) is None:
+        if verify_database(info.path) is None:
             return info
     return None
 

@@ -98,13 +98,19 @@ def _index_problems(library: Library) -> list[Problem]:
 
 def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
     problems = _database_problems(library)
+    if problems and problems[0].code == "db-integrity":
+        # The other checks would read the damage (and a repair would act on it): stop here.
+        return CheckReport(problems=tuple(problems), repaired=(), notes=(
+            "`ctviewer restore` puts back the latest backup; `ctviewer salvage` rescues every "
+            "readable row into a new database (either keeps the damaged file in recovery/)",))
     original_problems, unreferenced, missing_sources = _original_problems(library)
     problems += original_problems
     index_problems = _index_problems(library)
     notes = []
     if unreferenced:
         notes.append(f"{len(unreferenced)} original files are not referenced by any document "
-                     "(left by an interrupted import; --repair removes them)")
+                     "(left by deleted documents, kept for their backups, or by an interrupted import; "
+                     "--repair removes them)")
     repaired: list[str] = []
     if repair and (index_problems or unreferenced or missing_sources) and not library.archive.read_only:
         try:

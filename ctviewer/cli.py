@@ -172,6 +172,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    library = _open(args)
+    try:
+        deleted = library.delete_documents(args.ids)
+        backup = library.backups()[0]
+    finally:
+        library.close()
+    if args.json:
+        _print_json({"deleted": args.ids, "backup": str(backup.path)})
+    else:
+        print(f"deleted {deleted} documents (a backup was taken first: {backup.path.name}); "
+              "their annotations come back if the files are imported again")
+    return EXIT_OK
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
     from ctviewer.progress import TerminalProgress
 
@@ -187,22 +202,17 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from ctviewer.domain import CheckReport, Problem
     from ctviewer.library import Library
 
     try:
         library = Library.open(_archive_dir(args), repair_index=False, create=False)
-    except DamagedArchiveError as exc:
-        if args.json:
-            _print_json({"ok": False, "problems": [{"code": "db-damaged", "message": str(exc), "repairable": False}],
-                         "repaired": [], "notes": []})
-        else:
-            print(f"PROBLEM: {exc}")
-            print("archive has problems")
-        return EXIT_FAILED
-    try:
-        report = library.check(repair=args.repair)
-    finally:
-        library.close()
+        try:
+            report = library.check(repair=args.repair)
+        finally:
+            library.close()
+    except DamagedArchiveError as exc:  # damage SQLite reports before the checks can
+        report = CheckReport(problems=(Problem("db-damaged", str(exc)),))
     if args.json:
         _print_json({
             "ok": report.ok,
@@ -628,6 +638,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--facets", action="store_true", help="also count matches by person, organisation, place, "
                    "year, type and language")
+
+    p = add("delete", cmd_delete, "remove documents from the archive (a backup is taken first)")
+    p.add_argument("ids", type=int, nargs="+", metavar="ID")
+    p.add_argument("--json", action="store_true")
 
     add("reindex", cmd_reindex, "rebuild the search index from the database")
 

@@ -85,6 +85,9 @@ class Library:
         library = cls(archive, settings or Settings(), extractor=extractor)
         try:
             if repair_index and not archive.read_only and library.index.problem() is not None:
+                # A damaged database must not drive the repair: it would purge the index of
+                # every document SQLite can no longer read (or reads through a damaged index).
+                archive.verify()
                 # Repair needs the writer lock; if another process is writing, it repairs instead.
                 try:
                     with archive.writing(timeout=0):

@@ -55,7 +55,7 @@ def salvage_archive(root: Path) -> SalvageOutcome:
     lock.acquire(timeout=2.0)
     try:
         safety = None
-        if verify_database(paths.db, thorough=False) is None:
+        if verify_database(paths.db) is None:  # a damaged file is kept in recovery/ instead
             safety = take_backup(paths, "before-salvage").path
         target = paths.db.with_name(paths.db.name + ".salvaged")
         report = salvage_database(paths.db, target)

@@ -69,6 +69,11 @@ def copy_into_live(backup: Path, live: Path) -> None:
         src.close()
 
 
+def lenient_text(data: bytes) -> str:
+    """sqlite3 text factory for files that may be damaged: a bad byte is replaced, not raised."""
+    return data.decode("utf-8", "replace")
+
+
 def verify_database(path: Path, *, thorough: bool = True) -> str | None:
     """None when ``path`` is a healthy ctviewer database this program can open, else why not.
 
@@ -78,6 +83,7 @@ def verify_database(path: Path, *, thorough: bool = True) -> str | None:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         return f"cannot be opened ({exc})"
+    conn.text_factory = lenient_text
     try:
         version = current_version(conn)
         if version == 0:
@@ -91,6 +97,8 @@ def verify_database(path: Path, *, thorough: bool = True) -> str | None:
         conn.execute("SELECT count(*) FROM documents").fetchone()
     except sqlite3.Error as exc:
         return f"cannot be read ({exc})"
+    except UnicodeDecodeError:  # SQLite's own error text quoted damaged bytes
+        return "is damaged (unreadable bytes)"
     finally:
         conn.close()
     return None
@@ -106,6 +114,7 @@ def change_signature(path: Path) -> str | None:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error:
         return None
+    conn.text_factory = lenient_text
     digest = hashlib.sha256()
     try:
         digest.update(str(current_version(conn)).encode())
@@ -115,7 +124,7 @@ def change_signature(path: Path) -> str | None:
             digest.update(table.encode())
             for row in _rows(conn, f"SELECT * FROM {table} ORDER BY rowid"):
                 digest.update(repr(row).encode())
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         return None
     finally:
         conn.close()

@@ -76,6 +76,8 @@ class Database:
                 if is_damage(exc):
                     raise damaged_error(self.path, exc.orig) from exc
                 raise
+            except UnicodeDecodeError as exc:  # ctviewer only ever stores valid UTF-8
+                raise damaged_error(self.path, f"undecodable text: {exc.reason}") from exc
             finally:
                 session.rollback()
 
@@ -94,14 +96,19 @@ class Database:
             except OperationalError as exc:
                 session.rollback()
                 storage = storage_error(exc)
-                if storage is None:
-                    raise
-                raise storage from exc
+                if storage is not None:
+                    raise storage from exc
+                if is_damage(exc):
+                    raise damaged_error(self.path, exc.orig) from exc
+                raise
             except DatabaseError as exc:
                 session.rollback()
                 if is_damage(exc):
                     raise damaged_error(self.path, exc.orig) from exc
                 raise
+            except UnicodeDecodeError as exc:
+                session.rollback()
+                raise damaged_error(self.path, f"undecodable text: {exc.reason}") from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -121,7 +128,10 @@ def storage_error(exc: BaseException) -> StorageError | None:
     return None
 
 
-_DAMAGE_WORDING = ("malformed", "not a database", "file is encrypted", "disk i/o error", "database corrupt")
+# "no such table/column" from ctviewer's own queries means the stored schema no longer matches
+# its version number: damaged schema text (a programming error would fail every test).
+_DAMAGE_WORDING = ("malformed", "not a database", "file is encrypted", "disk i/o error", "database corrupt",
+                   "could not decode to utf-8", "no such table", "no such column")
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -130,10 +140,11 @@ def is_damage(exc: BaseException) -> bool:
     return any(word in text for word in _DAMAGE_WORDING)
 
 
-def damaged_error(path: Path, exc: BaseException | None) -> DamagedArchiveError:
+def damaged_error(path: Path, exc: BaseException | str | None) -> DamagedArchiveError:
     """The message for a database SQLite reports as damaged, with what the analyst can do."""
+    detail = " ".join(str(exc).split())[:300]  # SQLite's reports span lines; a message is one line
     return DamagedArchiveError(
-        f"The archive database {path} is damaged ({exc}). Nothing was changed. "
+        f"The archive database {path} is damaged ({detail}). Nothing was changed. "
         "`ctviewer restore` puts back the latest backup; `ctviewer salvage` rescues what can "
         "still be read into a new database. Either keeps the damaged file in recovery/."
     )

@@ -14,8 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ctviewer.db.backup import lenient_text
 from ctviewer.db.migrations import migrate
 
+# What reading a damaged page can raise (SQLite's error text may itself quote bad bytes).
+_UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
 CHUNK = 2000
 # Rows per read for tables holding whole texts, so memory stays bounded on long documents.
 TEXT_CHUNK = 50
@@ -30,6 +33,7 @@ class TableSalvage:
     expected: int | None  # rows the damaged file claims (None when even counting failed)
     recovered: int = 0
     unreadable_rows: int = 0  # single row ids whose page could not be read
+    invalid_rows: int = 0  # rows read but refused by the schema (a damaged value)
     dropped: int = 0  # recovered rows removed because what they point at was lost
     error: str | None = None  # why the table could not be read at all
 
@@ -82,24 +86,27 @@ def salvage_database(damaged: Path, target: Path) -> SalvageReport:
 
 def _open_damaged(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.text_factory = lenient_text  # a damaged value keeps its readable part
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.DatabaseError:
+    except _UNREADABLE:
         conn.close()
     # A damaged or foreign -wal can make the file unreadable: read the main file alone.
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    conn.text_factory = lenient_text
+    return conn
 
 
 def _copy_table(source: sqlite3.Connection, dest: sqlite3.Connection, table: str) -> TableSalvage:
     try:
         expected = int(source.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
-    except sqlite3.DatabaseError:
+    except _UNREADABLE:
         expected = None
     result = TableSalvage(table, expected)
     try:
         src_cols = [r[1] for r in source.execute(f'PRAGMA table_info("{table}")')]
-    except sqlite3.DatabaseError as exc:
+    except _UNREADABLE as exc:
         result.error = f"schema unreadable ({exc})"
         return result
     if not src_cols:
@@ -112,8 +119,20 @@ def _copy_table(source: sqlite3.Connection, dest: sqlite3.Connection, table: str
     insert = f'INSERT OR REPLACE INTO "{table}" ({quoted}) VALUES ({", ".join("?" * len(columns))})'
     chunk = TEXT_CHUNK if table in TEXT_TABLES else CHUNK
     for rows in _readable_rows(source, select, table, result, chunk):
-        dest.executemany(insert, rows)
-        result.recovered += len(rows)
+        dest.execute("SAVEPOINT chunk")
+        try:
+            dest.executemany(insert, rows)
+            dest.execute("RELEASE chunk")
+            result.recovered += len(rows)
+        except sqlite3.DatabaseError:  # a damaged value breaks a constraint: keep the others
+            dest.execute("ROLLBACK TO chunk")
+            dest.execute("RELEASE chunk")
+            for row in rows:
+                try:
+                    dest.execute(insert, row)
+                    result.recovered += 1
+                except sqlite3.DatabaseError:
+                    result.invalid_rows += 1
     return result
 
 
@@ -122,7 +141,7 @@ def _readable_rows(source: sqlite3.Connection, select: str, table: str,
     try:
         top = source.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0]
         bounded = True
-    except sqlite3.DatabaseError:
+    except _UNREADABLE:
         top, bounded = None, False
     if bounded and top is None:
         return  # empty table
@@ -144,7 +163,7 @@ def _read_range(source: sqlite3.Connection, select: str, low: int, high: int,
                 result: TableSalvage) -> Iterator[tuple[object, ...]]:
     try:
         rows = source.execute(select, (low, high)).fetchall()
-    except sqlite3.DatabaseError:
+    except _UNREADABLE:
         if low == high:
             result.unreadable_rows += 1
             return
