@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from ctviewer import paths
-from ctviewer.errors import KnownError
+from ctviewer.errors import DamagedArchiveError, KnownError
 from ctviewer.ui.crash_dialog import excepthook, report_exception
 from ctviewer.ui.icons import icon
 from ctviewer.ui.refcount_guard import pin_singletons
@@ -35,6 +35,8 @@ class ArchiveSession(QObject):
         self.settings = settings
         self.window: MainWindow | None = None
         self._close_context = lambda: None
+        self.last_recovery = ""  # what the last restore or salvage did (shown, and read by tests)
+        self._recovery_box: QMessageBox | None = None
 
     def open(self, root: Path, *, create: bool) -> bool:
         """Open ``root`` (creating it if ``create``) in a new window; on a KnownError (not an
@@ -46,8 +48,15 @@ class ArchiveSession(QObject):
 
         while True:
             try:
-                library = Library.open(root, create=create)
+                # The index is checked and repaired in the background once the window shows.
+                library = Library.open(root, create=create, repair_index=False)
                 break
+            except DamagedArchiveError as exc:
+                if not self._recover_at_open(root, str(exc)):
+                    choice = self._ask_for_another(str(exc))
+                    if choice is None:
+                        return False
+                    root, create = choice, False
             except KnownError as exc:
                 choice = self._ask_for_another(str(exc))
                 if choice is None:
@@ -55,7 +64,7 @@ class ArchiveSession(QObject):
                 root, create = choice, False
 
         def opener(_lane: Lane) -> Library:
-            return Library.open(root, create=False)
+            return Library.open(root, create=False, repair_index=False)
 
         runner = TaskRunner(opener, lambda exc, details: report_exception(exc, details, self.window))
         ctx = UiContext(library=library, runner=runner, events=ArchiveEvents())
@@ -65,6 +74,7 @@ class ArchiveSession(QObject):
             old_window.save_state()  # the new window restores the same geometry and layout
         window = MainWindow(ctx, self.settings)
         window.archive_chosen.connect(lambda folder, new: self.open(Path(folder), create=bool(new)))
+        window.safety.recovery_requested.connect(lambda kind, name: self.recover(root, kind, name or None))
 
         def close_context() -> None:
             runner.shutdown()
@@ -78,6 +88,73 @@ class ArchiveSession(QObject):
             old_window.hide()
             old_window.deleteLater()
         old_close()
+        window.safety.start()
+        return True
+
+    # -- recovery ---------------------------------------------------------------------------------
+    def recover(self, root: Path, kind: str, backup: str | None) -> bool:
+        """Close the archive, restore ``backup`` (None: the latest good one) or salvage it, open it again."""
+        if self.window is not None:
+            self.window.imports.cancel()
+            self.window.safety.stop()
+        self._close_context()
+        self._close_context = lambda: None
+        self._run_recovery(root, kind, backup)
+        return self.open(root, create=False)
+
+    def _recover_at_open(self, root: Path, message: str) -> bool:
+        """The database is damaged: offer restore or salvage. True when one was done."""
+        from ctviewer.backups import latest_good_backup
+        from ctviewer.paths import ArchivePaths
+        from ctviewer.ui.archive_safety import describe_backup
+
+        latest = latest_good_backup(ArchivePaths(root))
+        choice = self.choose_recovery(message, describe_backup(latest) if latest else None)
+        if choice is None:
+            return False
+        return self._run_recovery(root, choice, None)
+
+    def choose_recovery(self, message: str, latest: str | None) -> str | None:
+        """Ask what to do with a damaged archive: "restore", "salvage" or None (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Critical, "Damaged archive", "", QMessageBox.StandardButton.NoButton,
+                          self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(message)
+        restore = box.addButton(f"Restore Backup of {latest}", QMessageBox.ButtonRole.AcceptRole) if latest else None
+        salvage = box.addButton("Salvage into a New Database", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("Open Another Archive…", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if restore is not None and clicked is restore else "salvage" if clicked is salvage else None
+
+    def _run_recovery(self, root: Path, kind: str, backup: str | None) -> bool:
+        from ctviewer.recovery import restore_archive, salvage_archive
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if kind == "restore":
+                report = restore_archive(root, backup)
+                summary = f"Restored the backup {report.restored.path.name}."
+                if report.safety_backup is not None:
+                    summary += f" The database as it was is kept as the backup {report.safety_backup.name}."
+            else:
+                outcome = salvage_archive(root)
+                lost = [t for t in outcome.report.tables if t.lost or t.error]
+                summary = "Salvage complete: every row was rescued." if not lost else (
+                    "Salvage finished. Not rescued: " + ", ".join(
+                        f"{t.table} ({t.error or f'{t.lost} of {t.expected} rows'})" for t in lost) + ".")
+                summary += f" The damaged database is kept in {outcome.damaged_copy}."
+        except KnownError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self.window, "ctviewer", str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.last_recovery = summary
+        box = QMessageBox(QMessageBox.Icon.Information, "ctviewer", summary, QMessageBox.StandardButton.Ok,
+                          self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()  # not modal-blocking: the archive opens behind it and rebuilds its index
+        self._recovery_box = box
         return True
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +36,7 @@ from ctviewer.ui.annotation_exchange import (
     import_from_file,
 )
 from ctviewer.ui.annotations_pane import AnnotationsPane
+from ctviewer.ui.archive_safety import ArchiveSafety, NoticeBanner
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.documents_pane import DocumentsPane
 from ctviewer.ui.entities_pane import EntitiesPane
@@ -98,15 +100,25 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.setCentralWidget(self.splitter)
+        self.notice = NoticeBanner()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.notice)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.imports = ImportController(ctx, self)
         self.annotation_controller = AnnotationController(ctx, self)
         self.last_annotation_import: AnnotationImportReportDialog | None = None  # (tests read it)
         self.status = ArchiveStatusBar(ctx, self)
         self.setStatusBar(self.status)
+        self.safety = ArchiveSafety(ctx, self.status, self.notice, self)
         self._build_menus()
         self._connect()
+        self.safety.damage_found.connect(lambda _message: self._apply_write_state())
+        self._apply_write_state()
         self._show_welcome_if_empty()
         self.restore_state()
 
@@ -127,13 +139,19 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("&Recent Archives")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
-        self._action(file, "&Import Files…", self.choose_import_files, "Ctrl+I").setIcon(icon("import"))
-        self._action(file, "Import &Folder…", self.choose_import_folder, "Ctrl+Shift+I")
+        import_files = self._action(file, "&Import Files…", self.choose_import_files, "Ctrl+I")
+        import_files.setIcon(icon("import"))
+        import_folder = self._action(file, "Import &Folder…", self.choose_import_folder, "Ctrl+Shift+I")
         self._action(file, "&Last Import Report…", self.show_last_import_report)
         file.addSeparator()
         self._action(file, "&Export Annotations…", self.choose_export_annotations)
-        self._action(file, "Import A&nnotations…", self.choose_import_annotations)
+        import_notes = self._action(file, "Import A&nnotations…", self.choose_import_annotations)
         file.addSeparator()
+        self.backup_action = self._action(file, "&Back Up Now", self.safety.back_up_now)
+        self.restore_action = self._action(file, "Restore from Bac&kup…", self.safety.choose_restore)
+        file.addSeparator()
+        # Actions that change the archive: off when it is read-only or found damaged.
+        self.write_actions = [import_files, import_folder, import_notes, self.backup_action]
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
@@ -424,9 +442,19 @@ class MainWindow(QMainWindow):
         self.settings.setValue(RECENT, recent[:MAX_RECENT])
         self.settings.sync()
 
+    def _apply_write_state(self) -> None:
+        """Switch off what would change an archive that is read-only or damaged."""
+        writable = self.safety.writable
+        for action in self.write_actions:
+            action.setEnabled(writable)
+        self.reader.set_annotating_allowed(writable)
+        self.restore_action.setEnabled(not self.ctx.library.archive.read_only)
+        self.welcome.setEnabled(writable)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.imports.is_running:
             self.imports.cancel()  # what was imported stays; the app's shutdown waits for the lane
+        self.safety.stop()
         self.save_state()
         super().closeEvent(event)
 

@@ -126,6 +126,7 @@ class ReaderPane(QWidget):
         tools.addWidget(self.hit_label)
         tools.addWidget(self.next_hit_button)
         # Actions the window also puts in its Edit menu (their shortcuts work from anywhere).
+        self._annotating_allowed = True
         self.annotate_action = QAction(icon("annotation"), "&Annotate Selection…", self)
         self.annotate_action.setShortcut(QKeySequence("Ctrl+M"))
         self.annotate_action.setToolTip("Annotate the selected passage: colour, note, tags, links (Ctrl+M)")
@@ -597,8 +598,14 @@ class ReaderPane(QWidget):
             return
         self.annotate_requested.emit(quick)
 
+    def set_annotating_allowed(self, allowed: bool) -> None:
+        """Off for a read-only or damaged archive: the actions stay off whatever is selected."""
+        self._annotating_allowed = allowed
+        self._update_annotate_actions()
+
     def _update_annotate_actions(self) -> None:
-        has = self._record is not None and self.text_edit.textCursor().hasSelection()
+        has = (self._annotating_allowed and self._record is not None
+               and self.text_edit.textCursor().hasSelection())
         self.annotate_action.setEnabled(has)
         self.highlight_action.setEnabled(has)
 
