@@ -7,10 +7,13 @@ the engine can be swapped. Callers pass plain :class:`IndexEntry` records in and
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterator as _Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -20,7 +23,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from ctviewer.domain import IndexEntry, SearchHit, SearchResult
-from ctviewer.errors import KnownError
+from ctviewer.errors import KnownError, StorageError
 from ctviewer.search import query as queries
 from ctviewer.search.facets import CachedFieldFacet, FacetTables, forget_other_segments
 from ctviewer.search.hits import targets
@@ -100,7 +103,12 @@ class SearchIndex:
         writer_memory_mb: int = 128,
     ) -> int:
         """Build a complete index beside ``path`` and swap it in; the old one stays until then."""
-        path = Path(path)
+        with _disk_space():
+            return cls._build(Path(path), entries, total, progress, cancelled, writer_memory_mb)
+
+    @classmethod
+    def _build(cls, path: Path, entries: Iterable[IndexEntry], total: int | None, progress: Progress | None,
+               cancelled: Cancelled | None, writer_memory_mb: int) -> int:
         parent = path.parent
         for stale in parent.glob(path.name + ".new-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -176,6 +184,11 @@ class SearchIndex:
         """
         if not entries:
             return
+        with _disk_space():
+            self._add(entries, merge=merge, analysed=analysed)
+
+    def _add(self, entries: Sequence[IndexEntry], *, merge: bool,
+             analysed: Mapping[int, Analysed] | None) -> None:
         writer = self._ix.writer(limitmb=self._writer_memory_mb)
         try:
             with accepting_analysed(writer):
@@ -192,18 +205,20 @@ class SearchIndex:
     def delete(self, ids: Sequence[int]) -> None:
         if not ids:
             return
-        writer = self._ix.writer(limitmb=self._writer_memory_mb)
-        try:
-            for doc_id in ids:
-                writer.delete_by_term("id", str(doc_id))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        with _disk_space():
+            writer = self._ix.writer(limitmb=self._writer_memory_mb)
+            try:
+                for doc_id in ids:
+                    writer.delete_by_term("id", str(doc_id))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
 
     def optimize(self) -> None:
         """Merge all segments into one (faster queries after bulk imports)."""
-        self._ix.optimize()
+        with _disk_space():
+            self._ix.optimize()
 
     def segment_count(self) -> int:
         return len(self._ix._segments())
@@ -313,6 +328,19 @@ def _create(path: Path) -> whoosh_index.Index:
 
 
 GENERATION = "GENERATION"
+
+
+@contextmanager
+def _disk_space() -> _Iterator[None]:
+    """A full disk while Whoosh writes becomes the plain StorageError the database gives; the
+    half-written segment is discarded by the writer's cancel, the database is untouched."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageError("The disk is full: the search index could not be written. Free some "
+                               "space; the index is brought up to date when the archive is next opened.") from exc
+        raise
 
 
 def read_generation(path: Path) -> str | None:
