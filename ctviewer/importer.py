@@ -130,8 +130,9 @@ class Importer:
         return ImportReport(outcomes=tuple(outcomes), cancelled=was_cancelled), run_id
 
     def _index_batch(self, ids: list[int], analysed: dict[int, Analysed]) -> None:
-        """New segments without merging while importing; merge only when they pile up."""
-        self.index.add(ids, merge=self.index.segments() >= self.settings.max_index_segments, analysed=analysed)
+        """New segments without merging while importing; when they pile up, merge the small half."""
+        piled = self.index.segments() >= self.settings.max_index_segments
+        self.index.add(ids, merge=False, merge_smallest=piled, analysed=analysed)
 
     def _commit(self, candidate: Candidate, prepared: Prepared | None, run_id: int) -> ImportOutcome:
         """Store one prepared file: original first, then ONE transaction (document, text, report line)."""

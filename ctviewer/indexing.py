@@ -118,14 +118,15 @@ class IndexSync:
             meta.put(session, meta.INDEX_GENERATION, token)
         write_generation(self.archive.paths.index, token)
 
-    def add(self, ids: Sequence[int], *, merge: bool = True, analysed: Mapping[int, Analysed] | None = None) -> None:
+    def add(self, ids: Sequence[int], *, merge: bool = True, merge_smallest: bool = False,
+            analysed: Mapping[int, Analysed] | None = None) -> None:
         """Index (or re-index) these documents from the database (``merge``: see SearchIndex.add)."""
         if not ids:
             return
         with self.archive.db.read() as session:
             entries = list(documents.index_entries(session, ids, fields=self.fields))
             stale = meta.stale_ids(session) & set(ids)
-        self.index.add(entries, merge=merge, analysed=analysed)
+        self.index.add(entries, merge=merge, merge_smallest=merge_smallest, analysed=analysed)
         if self._dirty_depth == 0:
             self._stamp(stale_done=stale)
         elif stale:

@@ -25,9 +25,10 @@ class Limits:
 class Settings:
     limits: Limits = Limits()
     index_batch: int = 200
-    # Bulk imports add index segments without merging until there are this many (see
-    # SearchIndex.add); ``ctviewer import`` then merges them once at the end.
-    max_index_segments: int = 32
+    # Bulk imports add index segments without merging until there are this many, then merge the
+    # smaller half (see SearchIndex.add); ``ctviewer import`` merges them once at the end. Whoosh
+    # writes each segment as one compound file, so 64 segments stay well within open-file limits.
+    max_index_segments: int = 64
     # Processes that extract and analyse text during big imports; None means one per CPU (at most
     # 4): the importing process itself mostly writes and waits on fsync, so it needs no core of its own.
     import_workers: int | None = None
