@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 from ctviewer.db.models import Document
 from ctviewer.domain import CheckReport, Problem
 from ctviewer.errors import ArchiveBusyError
+from ctviewer.indexing import REBUILD_PROBLEMS
 from ctviewer.search import IndexDamaged
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
         try:
             with library.archive.writing():
                 if index_problems:
-                    if index_problems[0].code in ("index-damaged", "index-rebuild", "index-generation"):
+                    if index_problems[0].code in REBUILD_PROBLEMS:
                         library.index.rebuild()
                     else:
                         library.index.reconcile()

@@ -7,18 +7,16 @@ a *closed* archive: they must not open it first, since its database may be damag
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from ctviewer.backups import BackupInfo
+from ctviewer.cli import EXIT_FAILED, EXIT_OK, _print_json
 from ctviewer.db.salvage import SalvageReport
 
 AddCommand = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 ArchiveDir = Callable[[argparse.Namespace], Path]
-EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def register(add: AddCommand, archive_dir: ArchiveDir) -> None:
@@ -39,11 +37,6 @@ def register(add: AddCommand, archive_dir: ArchiveDir) -> None:
     p = add("salvage", bind(cmd_salvage),
             "rescue every readable row of a damaged database into a new one (the damaged file is kept)")
     p.add_argument("--json", action="store_true")
-
-
-def _print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def _local(when: datetime) -> str:

@@ -25,6 +25,9 @@ from ctviewer.db import documents, meta
 from ctviewer.db.documents import FieldsProvider
 from ctviewer.search import Analysed, IndexDamaged, SearchIndex, read_generation, write_generation
 
+# Problems only a full rebuild mends (the others: reconcile the id sets, re-index stale entries).
+REBUILD_PROBLEMS = frozenset({"index-damaged", "index-rebuild", "index-generation"})
+
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
 
@@ -56,13 +59,14 @@ class IndexSync:
         writes (the desktop app's GUI-thread Library) then holds no index at all, and the next
         search or write opens it again (about a millisecond).
         """
-        with self.archive.db.read() as session:
-            if meta.get(session, meta.INDEX_REBUILD) == "1":
-                return "index-rebuild"
-        if self.archive.index_dirty() or self.stale():
-            return "index-dirty"
-        with self.archive.db.read() as session:
+        with self.archive.db.read() as session:  # every mark in one read
+            rebuild = meta.get(session, meta.INDEX_REBUILD) == "1"
+            dirty = meta.get(session, meta.INDEX_DIRTY) == "1" or bool(meta.stale_ids(session))
             stored_generation = meta.get(session, meta.INDEX_GENERATION)
+        if rebuild:
+            return "index-rebuild"
+        if dirty:
+            return "index-dirty"
         if stored_generation != read_generation(self.archive.paths.index):
             return "index-generation"
         opened_here = self._index is None
@@ -84,7 +88,7 @@ class IndexSync:
         problem = self.problem()
         if problem is None:
             return None
-        if problem in ("index-damaged", "index-rebuild", "index-generation"):
+        if problem in REBUILD_PROBLEMS:
             self.rebuild(progress, cancelled)
         else:
             self.reconcile(progress)

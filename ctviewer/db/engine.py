@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ctviewer.errors import DamagedArchiveError, StorageError
+from ctviewer.errors import ArchiveError, DamagedArchiveError, StorageError
 
 BUSY_TIMEOUT_MS = 15_000
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
@@ -72,12 +72,11 @@ class Database:
         with self._read() as session:
             try:
                 yield session
-            except DatabaseError as exc:
-                if is_damage(exc):
-                    raise damaged_error(self.path, exc.orig) from exc
-                raise
-            except UnicodeDecodeError as exc:  # ctviewer only ever stores valid UTF-8
-                raise damaged_error(self.path, f"undecodable text: {exc.reason}") from exc
+            except (DatabaseError, UnicodeDecodeError) as exc:
+                known = self._known_error(exc)
+                if known is None:
+                    raise
+                raise known from exc
             finally:
                 session.rollback()
 
@@ -93,25 +92,24 @@ class Database:
             try:
                 yield session
                 session.commit()
-            except OperationalError as exc:
+            except BaseException as exc:
                 session.rollback()
-                storage = storage_error(exc)
-                if storage is not None:
-                    raise storage from exc
-                if is_damage(exc):
-                    raise damaged_error(self.path, exc.orig) from exc
-                raise
-            except DatabaseError as exc:
-                session.rollback()
-                if is_damage(exc):
-                    raise damaged_error(self.path, exc.orig) from exc
-                raise
-            except UnicodeDecodeError as exc:
-                session.rollback()
-                raise damaged_error(self.path, f"undecodable text: {exc.reason}") from exc
-            except BaseException:
-                session.rollback()
-                raise
+                known = self._known_error(exc)
+                if known is None:
+                    raise
+                raise known from exc
+
+    def _known_error(self, exc: BaseException) -> ArchiveError | None:
+        """The plain error for a failure the storage caused (full or read-only disk, damaged
+        file), or None when it is not one (a bug, a cancelled task...)."""
+        if isinstance(exc, UnicodeDecodeError):  # ctviewer only ever stores valid UTF-8
+            return damaged_error(self.path, f"undecodable text: {exc.reason}")
+        if not isinstance(exc, DatabaseError):
+            return None
+        storage = storage_error(exc) if isinstance(exc, OperationalError) else None
+        if storage is not None:
+            return storage
+        return damaged_error(self.path, exc.orig) if is_damage(exc) else None
 
     def dispose(self) -> None:
         self.engine.dispose()

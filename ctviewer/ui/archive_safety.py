@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ctviewer.backups import AUTO_INTERVAL, BackupInfo
 from ctviewer.errors import DamagedArchiveError, KnownError
+from ctviewer.ui.status_bar import human_size
 
 if TYPE_CHECKING:
     from ctviewer.library import Library
@@ -40,8 +41,7 @@ def describe_backup(info: BackupInfo) -> str:
     reason = {"auto": "automatic", "manual": "backed up by hand", "before-restore": "before a restore",
               "before-delete": "before deleting documents", "before-salvage": "before a salvage"}.get(
         info.reason, info.reason.replace("pre-migration-v", "before upgrading schema "))
-    size = f"{info.size / 1_048_576:.1f} MB" if info.size >= 1_048_576 else f"{info.size // 1024} KB"
-    return f"{when}  ({reason}, {size})"
+    return f"{when}  ({reason}, {human_size(info.size)})"
 
 
 class NoticeBanner(QFrame):
@@ -138,11 +138,11 @@ class ArchiveSafety(QObject):
             return
 
         def check(library: Library, task: TaskContext) -> str | None:
-            library.archive.verify(thorough=False)  # nothing below may act on a damaged database
-            library.restore_lost_texts()  # after a salvage: texts read back from the originals
             problem = library.index.problem()
+            # Nothing below may act on a damaged database; a repair earns the thorough check.
+            library.archive.verify(thorough=problem is not None)
+            library.restore_lost_texts()  # after a salvage: texts read back from the originals
             if problem is not None:
-                library.archive.verify()
                 with library.archive.writing(timeout=30):
                     library.index.repair(progress=task.progress, cancelled=task.cancelled)
             return problem
