@@ -10,6 +10,7 @@ Backups live in ``<archive>/backups/`` as plain SQLite files named
 * Backups taken for a reason (``manual``, ``pre-migration-vN``, ``before-restore``,
   ``before-delete``, ``before-salvage``) are never rotated away.
 * The newest backup that passes an integrity check is never deleted by rotation.
+* After a restore or salvage, automatic backups pause until the analyst confirms the result.
 
 Restoring validates the backup, backs up the current database first (or, if it is damaged,
 moves it into ``recovery/``), copies the backup in and marks the index for a rebuild, since
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ctviewer.db import meta
 from ctviewer.db.backup import backup_database, backup_name, change_signature, copy_into_live, verify_database
 from ctviewer.errors import ArchiveError
 from ctviewer.paths import ArchivePaths
@@ -104,12 +106,16 @@ def take_backup(paths: ArchivePaths, reason: str = "manual", *, now: datetime | 
 
 
 def auto_backup(paths: ArchivePaths, *, now: datetime | None = None,
-                interval: timedelta = AUTO_INTERVAL) -> BackupInfo | None:
+                interval: timedelta | None = None) -> BackupInfo | None:
     """Take an automatic backup if one is due and the database changed; then rotate.
 
-    Returns the new backup, or None when skipped (too soon, or nothing changed).
+    Returns the new backup, or None when skipped (too soon, nothing changed, or paused because
+    a restore or salvage has not been confirmed yet: see :mod:`ctviewer.recovery`).
     """
+    if paused(paths):
+        return None
     now = now or datetime.now(UTC)
+    interval = AUTO_INTERVAL if interval is None else interval  # read at call time (tests shorten it)
     existing = list_backups(paths)
     if existing and now - existing[0].taken_at < interval:
         return None
@@ -120,6 +126,11 @@ def auto_backup(paths: ArchivePaths, *, now: datetime | None = None,
     info = take_backup(paths, AUTO, now=now)
     rotate(paths, now=now)
     return info
+
+
+def paused(paths: ArchivePaths) -> bool:
+    """True while automatic backups wait for the analyst to confirm a restore or salvage."""
+    return meta.get_direct(paths.db, meta.RECOVERY_PENDING) is not None
 
 
 def rotate(paths: ArchivePaths, *, now: datetime | None = None) -> list[Path]:

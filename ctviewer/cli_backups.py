@@ -1,4 +1,5 @@
-"""Command-line commands for backups and recovery: ``backup``, ``backups``, ``restore``, ``salvage``.
+"""Command-line commands for backups and recovery: ``backup``, ``backups``, ``restore``, ``salvage``,
+``confirm-restore``.
 
 Kept apart from :mod:`ctviewer.cli` (which registers them) because restore and salvage work on
 a *closed* archive: they must not open it first, since its database may be damaged.
@@ -37,6 +38,9 @@ def register(add: AddCommand, archive_dir: ArchiveDir) -> None:
     p = add("salvage", bind(cmd_salvage),
             "rescue every readable row of a damaged database into a new one (the damaged file is kept)")
     p.add_argument("--json", action="store_true")
+    p = add("confirm-restore", bind(cmd_confirm_restore),
+            "accept a restored or salvaged archive: automatic backups resume")
+    p.add_argument("--json", action="store_true")
 
 
 def _local(when: datetime) -> str:
@@ -66,8 +70,12 @@ def cmd_backup(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+_PAUSED = ("automatic backups are paused until you confirm the restored archive holds what you expected: "
+           "`ctviewer confirm-restore`")
+
+
 def cmd_backups(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.backups import backups_dir, list_backups
+    from ctviewer.backups import backups_dir, list_backups, paused
     from ctviewer.errors import ArchiveError
     from ctviewer.paths import ArchivePaths
 
@@ -82,6 +90,8 @@ def cmd_backups(args: argparse.Namespace, root: Path) -> int:
     else:
         for info in backups:
             print(_describe(info))
+    if not args.json and paused(paths):
+        print(_PAUSED)
     return EXIT_OK
 
 
@@ -110,7 +120,7 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
     report = restore_archive(root, args.backup)
     documents, _, _ = _reopen(root, args.json)
     if args.json:
-        _print_json({**report.as_json(), "documents": documents})
+        _print_json({**report.as_json(), "documents": documents, "automatic_backups_paused": True})
         return EXIT_OK
     print(f"restored {_describe(report.restored)}")
     if report.safety_backup:
@@ -119,6 +129,27 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
     if report.damaged_copy:
         print(f"the damaged database was moved to {report.damaged_copy}")
     print(f"search index rebuilt: {documents} documents")
+    print(_PAUSED)
+    return EXIT_OK
+
+
+def cmd_confirm_restore(args: argparse.Namespace, root: Path) -> int:
+    from ctviewer.library import Library
+
+    library = Library.open(root, repair_index=False, create=False)
+    try:
+        confirmed = library.confirm_recovery()
+    finally:
+        library.close()
+    if args.json:
+        _print_json({"confirmed": confirmed is not None,
+                     "recovery": confirmed.as_json() if confirmed is not None else None})
+    elif confirmed is None:
+        print("nothing to confirm: no restore or salvage is waiting")
+    else:
+        what = f"the restore of {confirmed.backup}" if confirmed.kind == "restore" and confirmed.backup else (
+            f"the {confirmed.kind}")
+        print(f"confirmed {what}; automatic backups resume")
     return EXIT_OK
 
 
@@ -131,7 +162,7 @@ def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
     if args.json:
         _print_json({**outcome.as_json(), "complete": _complete(report, removed),
                      "documents": documents, "texts_reread": restored,
-                     "documents_removed": removed})
+                     "documents_removed": removed, "automatic_backups_paused": True})
     else:
         for table in report.tables:
             if table.error:
@@ -153,6 +184,7 @@ def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
         print("salvage complete: nothing was lost" if _complete(outcome.report, removed)
               else "salvage finished: some rows were lost")
         print(f"search index rebuilt: {documents} documents")
+        print(_PAUSED)
     return EXIT_OK if _complete(report, removed) else EXIT_FAILED
 
 

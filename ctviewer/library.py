@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ctviewer import backups
+from ctviewer import backups, recovery
 from ctviewer.annotations_records import (
     AnnotationChange,
     AnnotationFilter,
@@ -41,8 +41,9 @@ from ctviewer.entities_records import (
     MentionRecord,
     SuggestionRecord,
 )
-from ctviewer.errors import ArchiveBusyError, NotFoundError
+from ctviewer.errors import ArchiveBusyError, ArchiveError, NotFoundError
 from ctviewer.indexing import IndexSync
+from ctviewer.recovery import PendingRecovery
 from ctviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -454,6 +455,16 @@ class Library:
 
     def backups(self) -> list[BackupInfo]:
         return backups.list_backups(self.archive.paths)
+
+    def pending_recovery(self) -> PendingRecovery | None:
+        """The restore or salvage not yet confirmed (automatic backups wait for it), if any."""
+        return recovery.pending_recovery(self.archive.paths)
+
+    def confirm_recovery(self) -> PendingRecovery | None:
+        """Accept the restored or salvaged database: automatic backups resume."""
+        if self.archive.read_only:
+            raise ArchiveError("This archive is open read-only; changes are disabled.")
+        return recovery.confirm_recovery(self.archive.paths)
 
     def check(self, *, repair: bool = False) -> CheckReport:
         from ctviewer.checks import check_archive

@@ -4,15 +4,31 @@ Both work on a closed archive (they take the writer lock themselves, so no other
 writing) and leave the index marked for a full rebuild, which the next open performs. The
 database they replace is never lost: a readable one is backed up first, a damaged one is
 moved into ``recovery/``.
+
+Both also leave the archive *pending confirmation*: automatic backups (and so their rotation)
+stay paused until the analyst confirms the archive holds what they expected
+(:func:`confirm_recovery`, the app's notice, ``ctviewer confirm-restore``). A wrong backup
+restored by mistake therefore cannot start pushing older automatic backups out of rotation.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ctviewer.backups import RestoreReport, find_backup, move_aside, restore_backup, take_backup
+from ctviewer.backups import (
+    BackupInfo,
+    RestoreReport,
+    find_backup,
+    list_backups,
+    move_aside,
+    restore_backup,
+    take_backup,
+)
 from ctviewer.db import meta
 from ctviewer.db.backup import verify_database
 from ctviewer.db.salvage import SalvageReport, salvage_database
@@ -28,7 +44,9 @@ def restore_archive(root: Path, backup_name: str | None = None) -> RestoreReport
     lock.acquire(timeout=2.0)
     try:
         report = restore_backup(paths, find_backup(paths, backup_name))
-        meta.mark_rebuild(paths.db)
+        pending = PendingRecovery("restore", report.restored.path.name, report.restored.taken_at,
+                                  _now(), report.safety_backup.name if report.safety_backup else None)
+        _mark(paths, pending)
     finally:
         lock.release()
     return report
@@ -74,10 +92,79 @@ def salvage_archive(root: Path) -> SalvageOutcome:
             os.fsync(handle.fileno())
         damaged = move_aside(paths, "damaged")
         target.replace(paths.db)
-        meta.mark_rebuild(paths.db)
+        _mark(paths, PendingRecovery("salvage", None, None, _now(), safety.name if safety else None))
     finally:
         lock.release()
     return SalvageOutcome(report, damaged, safety)
+
+
+@dataclass(frozen=True)
+class PendingRecovery:
+    """A restore or salvage the analyst has not confirmed yet (stored in the database's meta)."""
+
+    kind: str  # "restore" or "salvage"
+    backup: str | None  # the backup put back (restore)
+    backup_taken_at: datetime | None
+    done_at: datetime
+    undo_backup: str | None  # the database as it was just before, kept as a backup (to undo)
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "backup": self.backup,
+                "backup_taken_at": self.backup_taken_at.isoformat() if self.backup_taken_at else None,
+                "done_at": self.done_at.isoformat(), "undo_backup": self.undo_backup}
+
+    def undo_info(self, paths: ArchivePaths) -> BackupInfo | None:
+        """The backup that undoes this recovery, if it still exists."""
+        return next((b for b in list_backups(paths) if b.path.name == self.undo_backup), None)
+
+    @classmethod
+    def parse(cls, value: str) -> PendingRecovery:
+        """Read the stored mark; a mark that cannot be read still means "not confirmed"."""
+        try:
+            data = json.loads(value)
+            return cls(str(data["kind"]), data.get("backup"), _when(data.get("backup_taken_at")),
+                       _when(data["done_at"]) or _now(), data.get("undo_backup"))
+        except (ValueError, KeyError, TypeError):
+            return cls("restore", None, None, _now(), None)
+
+
+def pending_recovery(paths: ArchivePaths) -> PendingRecovery | None:
+    """The unconfirmed restore or salvage of this archive, if any."""
+    value = meta.get_direct(paths.db, meta.RECOVERY_PENDING) if paths.db.exists() else None
+    return PendingRecovery.parse(value) if value is not None else None
+
+
+def confirm_recovery(paths: ArchivePaths) -> PendingRecovery | None:
+    """The analyst accepts the restored or salvaged archive: automatic backups resume. Returns
+    what was confirmed (None if nothing was pending)."""
+    pending = pending_recovery(paths)
+    if pending is None:
+        return None
+    lock = WriterLock(paths.lock)
+    lock.acquire(timeout=2.0)
+    try:
+        conn = sqlite3.connect(paths.db, timeout=15)
+        try:
+            with conn:
+                conn.execute("DELETE FROM meta WHERE key = ?", (meta.RECOVERY_PENDING,))
+        finally:
+            conn.close()
+    finally:
+        lock.release()
+    return pending
+
+
+def _mark(paths: ArchivePaths, pending: PendingRecovery) -> None:
+    meta.put_direct(paths.db, {meta.INDEX_REBUILD: "1",
+                               meta.RECOVERY_PENDING: json.dumps(pending.as_json())})
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _when(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 def _existing(root: Path) -> ArchivePaths:

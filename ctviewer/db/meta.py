@@ -61,15 +61,40 @@ def remove_stale(session: Session, ids: Iterable[int]) -> None:
 
 
 # The whole index must be built afresh (the database was restored or salvaged: documents may
-# keep their ids while their annotations and entities changed). Set with plain sqlite3 because
-# it is written while no Archive has the database open.
+# keep their ids while their annotations and entities changed).
 INDEX_REBUILD = "index_rebuild"
+# The database was just restored or salvaged and the analyst has not yet said it holds what they
+# expected: automatic jobs (backups and their rotation) wait, so they cannot rotate away the
+# backups the analyst may still want (RELIABILITY T11). JSON, see ctviewer.recovery.
+RECOVERY_PENDING = "recovery_pending"
 
 
-def mark_rebuild(db_path: Path) -> None:
+def put_direct(db_path: Path, values: dict[str, str]) -> None:
+    """Set ``values`` in one transaction with plain sqlite3: for flags written while no Archive
+    has the database open (restore and salvage replace the file under it)."""
     conn = sqlite3.connect(db_path, timeout=15)
     try:
         with conn:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (INDEX_REBUILD,))
+            conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
     finally:
         conn.close()
+
+
+def get_direct(db_path: Path, key: str) -> str | None:
+    """Read one flag without an Archive; None when unset or the database cannot be read (a
+    damaged file is reported by the code that opens it, not by this side read)."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=15)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+    finally:
+        conn.close()
+    return str(row[0]) if row else None
+
+
+def mark_rebuild(db_path: Path) -> None:
+    put_direct(db_path, {INDEX_REBUILD: "1"})

@@ -144,6 +144,8 @@ class ArchiveSession(QObject):
                     "Salvage finished. Not rescued: " + ", ".join(
                         f"{t.table} ({t.error or f'{t.lost} of {t.expected} rows'})" for t in lost) + ".")
                 summary += f" The damaged database is kept in {outcome.damaged_copy}."
+            summary += (" Automatic backups are paused until you keep the result (the notice above the "
+                        "panes), so no older backup is rotated away meanwhile.")
         except KnownError as exc:
             QApplication.restoreOverrideCursor()
             QMessageBox.warning(self.window, "ctviewer", str(exc))

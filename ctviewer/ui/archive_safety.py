@@ -1,6 +1,7 @@
 """The window's data-safety duties: a notice when the archive cannot be changed, background
 checks after opening (index repair with progress, SQLite's quick_check), periodic automatic
-backups, and the File menu's Back Up Now / Restore from Backup.
+backups, the File menu's Back Up Now / Restore from Backup, and after a restore or salvage a
+notice asking the analyst to keep or undo it (automatic backups wait for the answer).
 
 Restoring and salvaging replace the database, so they are done by the app on a *closed*
 archive: this controller only asks for them (``recovery_requested``).
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ctviewer.backups import AUTO_INTERVAL, BackupInfo
 from ctviewer.errors import DamagedArchiveError, KnownError
+from ctviewer.recovery import PendingRecovery
 from ctviewer.ui.status_bar import human_size
 
 if TYPE_CHECKING:
@@ -45,7 +47,8 @@ def describe_backup(info: BackupInfo) -> str:
 
 
 class NoticeBanner(QFrame):
-    """A strip above the panes saying why the archive cannot be changed, with one action."""
+    """A strip above the panes saying what the analyst should know about the archive (cannot be
+    changed, damaged, restored and waiting for confirmation), with up to two actions."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,16 +59,19 @@ class NoticeBanner(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)  # names a folder
         self.label.setWordWrap(True)
         self.button = QPushButton()
+        self.second_button = QPushButton()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
+        layout.addWidget(self.second_button)
         self.hide()
 
-    def show_notice(self, text: str, button: str = "") -> None:
+    def show_notice(self, text: str, button: str = "", second: str = "") -> None:
         self.label.setText(text)
-        self.button.setText(button)
-        self.button.setVisible(bool(button))
+        for widget, caption in ((self.button, button), (self.second_button, second)):
+            widget.setText(caption)
+            widget.setVisible(bool(caption))
         self.show()
 
 
@@ -118,10 +124,12 @@ class ArchiveSafety(QObject):
         self._banner = banner
         self._parent = parent
         self.damaged = False
+        self.pending: PendingRecovery | None = None  # a restore or salvage waiting for the analyst
         self._auto = QTimer(self)
         self._auto.setInterval(int(AUTO_INTERVAL.total_seconds() * 1000))
         self._auto.timeout.connect(self.auto_backup)
         banner.button.clicked.connect(self._banner_action)
+        banner.second_button.clicked.connect(self.undo_recovery)
 
     @property
     def writable(self) -> bool:
@@ -136,6 +144,9 @@ class ArchiveSafety(QObject):
                 "and search it, but importing, annotating and corrections are switched off.")
             self.checks_finished.emit()
             return
+        self.pending = self._ctx.library.pending_recovery()
+        if self.pending is not None:
+            self._show_pending(self.pending)
 
         def check(library: Library, task: TaskContext) -> str | None:
             problem = library.index.problem()
@@ -223,6 +234,53 @@ class ArchiveSafety(QObject):
     def _banner_action(self) -> None:
         if self.damaged:
             self.offer_recovery()
+        elif self.pending is not None:
+            self.keep_recovery()
+
+    # -- a restore or salvage waiting for confirmation ------------------------------------------
+    def _show_pending(self, pending: PendingRecovery) -> None:
+        undo = pending.undo_info(self._ctx.library.archive.paths)
+        if pending.kind == "restore":
+            taken = pending.backup_taken_at
+            what = (f"This archive was restored from the backup of {taken.astimezone():%d %b %Y, %H:%M}."
+                    if taken else "This archive was restored from a backup.")
+            keep = "Keep Restored Archive"
+        else:
+            what = "This archive's database was salvaged from a damaged file."
+            keep = "Keep Salvaged Archive"
+        text = (f"{what} Check that it holds what you expected: automatic backups are paused until you "
+                "keep it, so no older backup is rotated away.")
+        if undo is not None:
+            text += " Undo puts back the database as it was just before."
+        self._banner.show_notice(text, keep, f"Undo {pending.kind.capitalize()}" if undo is not None else "")
+
+    def keep_recovery(self) -> None:
+        """The analyst accepts the restored or salvaged archive: automatic backups resume."""
+
+        def run(library: Library, _task: TaskContext) -> PendingRecovery | None:
+            return library.confirm_recovery()
+
+        self._ctx.runner.submit("write", run, description="Confirming the restore",
+                                on_done=self._kept, on_error=self._backup_failed)
+
+    def _kept(self, _confirmed: PendingRecovery | None) -> None:
+        self.pending = None
+        if not self.damaged:
+            self._banner.hide()
+        self._status.showMessage("Automatic backups resume.", 8000)
+        self.auto_backup()  # the state the analyst just accepted is worth a backup now
+
+    def undo_recovery(self) -> None:
+        """Put back the database as it was before the restore or salvage (itself a restore)."""
+        undo = self.pending.undo_info(self._ctx.library.archive.paths) if self.pending else None
+        if undo is None:
+            return
+        answer = QMessageBox.question(
+            self._parent, f"Undo {self.pending.kind.capitalize() if self.pending else ''}",
+            f"Put back the database as it was before ({describe_backup(undo)})? The archive as it is "
+            "now is backed up first.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.recovery_requested.emit("restore", undo.path.name)
 
     def offer_recovery(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Damaged archive", "", QMessageBox.StandardButton.NoButton,

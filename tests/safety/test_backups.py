@@ -262,8 +262,79 @@ def test_cli_backup_backups_restore(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["restored"]["name"] == info["name"] and out["documents"] == 3
+    assert out["automatic_backups_paused"] is True
     assert Path(out["safety_backup"]).is_file()
     notes = json.loads(run_cli("annotations", "--json", archive=root).stdout)
     assert [n["note"] for n in notes] == ["kept by the backup"]
     text = run_cli("backups", archive=root).stdout
     assert "before-restore" in text and "manual" in text
+
+
+def test_after_a_restore_automatic_backups_wait_for_the_analyst(tmp_path: Path) -> None:
+    """RELIABILITY T11: a restore (perhaps of the wrong backup) must not let automatic backups
+    run and rotate older ones away before the analyst has confirmed it."""
+    root = tmp_path / "archive"
+    library = open_fake(root)
+    paths = library.archive.paths
+    good = library.backup()
+    library.annotate(doc_id(library, "a.txt"), quote="Tashkent", note="after the backup")
+    library.close()
+    now = datetime.now(UTC)
+    old = [now - timedelta(days=d) for d in range(1, 40)]  # 39 daily autos: rotation would thin them
+    _fake_auto_backups(paths, old)
+    restored = restore_archive(root, good.path.name)
+    library = Library.open(root)
+    try:
+        pending = library.pending_recovery()
+        assert pending is not None and pending.kind == "restore" and pending.backup == good.path.name
+        assert restored.safety_backup is not None and pending.undo_backup == restored.safety_backup.name
+        assert pending.undo_info(paths) is not None
+        before = {b.path.name for b in list_backups(paths)}
+        library.annotate(doc_id(library, "b.txt"), quote="Zhang Ming", note="a change worth backing up")
+        assert backups.paused(paths)
+        due = datetime.now(UTC) + timedelta(hours=1)  # past the interval since the before-restore backup
+        assert backups.auto_backup(paths, now=due) is None  # due and changed, but paused
+        assert library.auto_backup() is None
+        assert {b.path.name for b in list_backups(paths)} == before  # nothing taken, nothing rotated
+        manual = library.backup()  # an explicit backup is the analyst's own choice: never paused
+        assert manual.path.exists()
+
+        confirmed = library.confirm_recovery()
+        assert confirmed is not None and confirmed.backup == good.path.name
+        assert library.pending_recovery() is None and library.confirm_recovery() is None
+        library.annotate(doc_id(library, "c.txt"), quote="Jordan", note="one more")
+        assert backups.auto_backup(paths, now=due) is not None  # resumed: taken and rotated
+        assert len([b for b in list_backups(paths) if b.automatic]) < len(old)
+    finally:
+        library.close()
+
+
+def test_salvage_also_waits_for_confirmation_and_the_cli_confirms(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    open_fake(root).close()
+    done = run_cli("salvage", "--json", archive=root)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["automatic_backups_paused"] is True
+    assert "automatic backups are paused" in run_cli("backups", archive=root).stdout
+    confirmed = run_cli("confirm-restore", "--json", archive=root)
+    assert confirmed.returncode == 0, confirmed.stderr
+    answer = json.loads(confirmed.stdout)
+    assert answer["confirmed"] is True and answer["recovery"]["kind"] == "salvage"
+    assert answer["recovery"]["undo_backup"].endswith("-before-salvage.sqlite3")
+    assert "paused" not in run_cli("backups", archive=root).stdout
+    again = run_cli("confirm-restore", archive=root)
+    assert again.returncode == 0 and "nothing to confirm" in again.stdout
+
+
+def test_a_damaged_pending_mark_still_pauses(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    library = open_fake(root, extract=False)
+    paths = library.archive.paths
+    library.close()
+    from ctviewer.db import meta
+    from ctviewer.recovery import pending_recovery
+
+    meta.put_direct(paths.db, {meta.RECOVERY_PENDING: "{not json"})
+    pending = pending_recovery(paths)
+    assert pending is not None and pending.undo_backup is None
+    assert backups.auto_backup(paths) is None and list_backups(paths) == []

@@ -1,18 +1,22 @@
 """Data safety in the window: a damaged database at open is restored or salvaged, damage found
 by the background check switches editing off and offers recovery, a read-only archive shows a
 notice with editing off while search works, a deleted index is rebuilt in the background, and
-File > Back Up Now / Restore from Backup work."""
+File > Back Up Now / Restore from Backup work, and after a restore automatic backups wait until the
+analyst keeps or undoes it."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 
+from ctviewer import backups as backups_module
 from ctviewer.library import Library
 from ctviewer.paths import ArchivePaths
 from ctviewer.ui import app as app_module
@@ -107,7 +111,8 @@ def test_damage_found_after_open_switches_editing_off_and_salvage_recovers(qtbot
     assert session.window is not window
     qtbot.waitSignal(session.window.safety.checks_finished, timeout=30_000).wait()  # type: ignore[union-attr]
     assert session.last_recovery.startswith("Salvage")
-    assert session.window.safety.writable and session.window.notice.isHidden()  # type: ignore[union-attr]
+    assert session.window.safety.writable  # type: ignore[union-attr]
+    assert session.window.notice.button.text() == "Keep Salvaged Archive"  # type: ignore[union-attr]
     assert session.window.ctx.library.check().ok  # type: ignore[union-attr]
 
 
@@ -164,3 +169,48 @@ def test_back_up_now_and_the_restore_dialog(qtbot, session, tmp_path: Path) -> N
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1 and "backed up by hand" in dialog.list.item(0).text()
     assert dialog.chosen() == window.ctx.library.backups()[0].path.name
+
+
+def test_after_a_restore_the_notice_pauses_automatic_backups_until_kept_or_undone(  # type: ignore[no-untyped-def]
+        qtbot, session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "archive"
+    _archive_with_backup(root)
+    assert session.open(root, create=False)
+    window = session.window
+    assert window is not None
+    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    assert window.notice.isHidden()
+    backup = window.ctx.library.backups()[0].path.name
+
+    assert session.recover(root, "restore", backup)
+    window = session.window
+    assert window is not None
+    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    assert _notes(session) == ["in the backup"]
+    assert "Automatic backups are paused" in session.last_recovery
+    notice = window.notice
+    assert notice.isVisible() and "restored from the backup of" in notice.label.text()
+    assert notice.button.text() == "Keep Restored Archive" and notice.second_button.text() == "Undo Restore"
+    assert notice.label.textFormat() == Qt.TextFormat.PlainText
+
+    names = {b.path.name for b in window.ctx.library.backups()}
+    window.ctx.library.annotate(doc_id(window.ctx.library, "c.txt"), quote="Jordan", note="after the restore")
+    monkeypatch.setattr(backups_module, "AUTO_INTERVAL", timedelta(0))  # due at once
+    window.safety.auto_backup()
+    assert window.ctx.runner.wait_idle()
+    assert {b.path.name for b in window.ctx.library.backups()} == names  # paused: nothing taken
+
+    # Undo: the database as it was before the restore comes back (itself a restore, asked first).
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    notice.second_button.click()
+    window = session.window
+    assert window is not None
+    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    assert _notes(session) == ["after the backup", "in the backup"]
+    assert window.notice.isVisible() and window.safety.pending is not None
+
+    # Keep: the notice goes, and automatic backups resume with a backup of the kept state.
+    window.notice.button.click()
+    qtbot.waitUntil(lambda: window.safety.pending is None and window.notice.isHidden(), timeout=10_000)
+    assert window.ctx.library.pending_recovery() is None
+    qtbot.waitUntil(lambda: any(b.automatic for b in window.ctx.library.backups()), timeout=10_000)
