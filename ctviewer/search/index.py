@@ -24,7 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from ctviewer.domain import IndexEntry, SearchHit, SearchResult
-from ctviewer.errors import KnownError, StorageError
+from ctviewer.errors import ArchiveBusyError, KnownError, StorageError
 from ctviewer.search import query as queries
 from ctviewer.search.facets import CachedFieldFacet, FacetTables, forget_other_segments
 from ctviewer.search.hits import targets
@@ -38,6 +38,7 @@ from ctviewer.search.snippets import Snippeter
 SCHEMA_VERSION = 4
 MARKER = "ctviewer-index.json"
 FACET_LIMIT = 25
+WRITER_LOCK_WAIT = 5.0  # seconds to wait for Whoosh's write lock held by another live process
 MAX_LIMIT = 10_000
 # Fields whose query words are marked in snippets (notes: an annotation's words are the document's).
 _SNIPPET_FIELDS = frozenset({"body", "title", "person", "organisation", "place", "note"})
@@ -191,7 +192,7 @@ class SearchIndex:
 
     def _add(self, entries: Sequence[IndexEntry], *, merge: bool, merge_smallest: bool,
              analysed: Mapping[int, Analysed] | None) -> None:
-        writer = self._ix.writer(limitmb=self._writer_memory_mb)
+        writer = self._writer()
         try:
             with accepting_analysed(writer):
                 for entry in entries:
@@ -211,7 +212,7 @@ class SearchIndex:
         if not ids:
             return
         with _disk_space():
-            writer = self._ix.writer(limitmb=self._writer_memory_mb)
+            writer = self._writer()
             try:
                 for doc_id in ids:
                     writer.delete_by_term("id", str(doc_id))
@@ -223,7 +224,29 @@ class SearchIndex:
     def optimize(self) -> None:
         """Merge all segments into one (faster queries after bulk imports)."""
         with _disk_space():
-            self._ix.optimize()
+            writer = self._writer()
+            try:
+                writer.commit(optimize=True)
+            except BaseException:
+                writer.cancel()
+                raise
+
+    def _writer(self) -> Any:
+        """Whoosh's writer, waiting a moment for its lock.
+
+        Callers hold the archive's writer lock, so Whoosh's own lock (an ``flock`` on
+        ``index/WRITELOCK``, released by the kernel when its owner dies: a killed process never
+        leaves it held) can only be taken by a live process outside ctviewer's discipline. That
+        owner is never overridden: after a bounded wait the write is refused plainly, and the
+        caller's dirty mark makes the next open repair the index.
+        """
+        try:
+            return self._ix.writer(limitmb=self._writer_memory_mb, timeout=WRITER_LOCK_WAIT, delay=0.1)
+        except whoosh_index.LockError:
+            raise ArchiveBusyError(
+                "Another program is writing to this archive's search index; nothing was changed in it. "
+                "Try again when it has finished."
+            ) from None
 
     def segment_count(self) -> int:
         return len(self._ix._segments())
