@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -18,12 +19,15 @@ from pathlib import Path
 from ctviewer.backups import BackupInfo, take_backup
 from ctviewer.db import meta
 from ctviewer.db.backup import verify_database
-from ctviewer.db.engine import Database, damaged_error
+from ctviewer.db.engine import CheckpointReport, Database, damaged_error
 from ctviewer.db.migrations import current_version, migrate, schema_version
+from ctviewer.db.read_only import ReadOnlySource, read_only_source
 from ctviewer.errors import ArchiveError, ArchiveTooNewError
 from ctviewer.lock import WriterLock
 from ctviewer.originals import OriginalStore
 from ctviewer.paths import ArchivePaths
+
+log = logging.getLogger(__name__)
 
 
 class Archive:
@@ -35,6 +39,7 @@ class Archive:
         self.read_only = read_only
         self.originals = OriginalStore(paths)
         self._lock = WriterLock(paths.lock) if not read_only else None
+        self._read_only_source: ReadOnlySource | None = None
 
     @classmethod
     def open(cls, root: Path, *, create: bool = True, read_only: bool = False) -> Archive:
@@ -58,9 +63,16 @@ class Archive:
         if not read_only:
             paths.originals.mkdir(exist_ok=True)
             _migrate(paths)
-        else:
-            _check_version_readonly(paths)
-        return cls(paths, Database(paths.db, read_only=read_only), read_only=read_only)
+            return cls(paths, Database(paths.db), read_only=False)
+        source = read_only_source(paths.db, media_writable=os.access(paths.root, os.W_OK))
+        try:
+            _check_version_readonly(paths, source)
+            archive = cls(paths, Database(source.path, read_only=True, immutable=source.immutable), read_only=True)
+        except BaseException:
+            source.discard()
+            raise
+        archive._read_only_source = source
+        return archive
 
     # -- writer lane -------------------------------------------------------------------
     @contextmanager
@@ -97,13 +109,32 @@ class Archive:
         if problem is not None:
             raise damaged_error(self.paths.db, problem)
 
+    def checkpoint(self) -> CheckpointReport | None:
+        """Copy the WAL back into the database and trim the ``-wal`` file when it grew past its
+        limit (after bulk writes, and on close). Never waits out a reader and never fails the
+        caller, whose work is already committed: a blocked or refused checkpoint is only logged,
+        and the next one (or SQLite's own) finishes the job. None when read-only."""
+        if self.read_only:
+            return None
+        try:
+            report = self.db.checkpoint()
+        except (ArchiveError, OSError) as exc:
+            log.warning("WAL checkpoint failed: %s", exc)
+            return None
+        if report.blocked:
+            log.info("%s", report)
+        return report
+
     def backup(self, reason: str = "manual") -> BackupInfo:
         return take_backup(self.paths, reason)
 
     def close(self) -> None:
         if self._lock is not None:
             self._lock.release()
+            self.checkpoint()  # another instance may keep the database open: then SQLite would not
         self.db.dispose()
+        if self._read_only_source is not None:
+            self._read_only_source.discard()
 
 
 def _migrate(paths: ArchivePaths) -> None:
@@ -136,8 +167,11 @@ def _migrate(paths: ArchivePaths) -> None:
         conn.close()
 
 
-def _check_version_readonly(paths: ArchivePaths) -> None:
-    conn = sqlite3.connect(f"file:{paths.db}?mode=ro", uri=True)
+def _check_version_readonly(paths: ArchivePaths, source: ReadOnlySource) -> None:
+    try:
+        conn = sqlite3.connect(source.uri, uri=True)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"The archive database {paths.db} cannot be opened for reading ({exc}).") from exc
     try:
         version = current_version(conn)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:

@@ -127,6 +127,7 @@ class Library:
             new_ids = [o.document_id for o in report.of("imported") if o.document_id is not None]
             if new_ids:
                 self.annotation_service.adopt(new_ids)
+            self.archive.checkpoint()  # imports write the most WAL: trim it while no one else writes
         return report
 
     # -- reading ------------------------------------------------------------------------------
@@ -183,9 +184,12 @@ class Library:
         """Extract entities from the documents still waiting for it, or (``all``) re-extract the
         whole archive with the analysts' corrections re-applied."""
         service = self.entity_service
-        if all:
-            return service.extract_all(progress, cancelled)
-        return service.extract_pending(progress, cancelled)
+        try:
+            if all:
+                return service.extract_all(progress, cancelled)
+            return service.extract_pending(progress, cancelled)
+        finally:
+            self.archive.checkpoint()
 
     def pending_extraction(self) -> int:
         with self.archive.db.read() as session:
@@ -413,6 +417,7 @@ class Library:
                 with self.archive.db.write(durable=True) as session:
                     deleted = documents.delete_documents(session, ids)
                 self.index.remove(ids)
+            self.archive.checkpoint()
         return deleted
 
     def restore_lost_texts(self) -> tuple[list[int], list[int]]:

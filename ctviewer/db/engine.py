@@ -4,13 +4,21 @@ WAL lets readers run beside one writer; foreign keys are on; a busy timeout turn
 lock waits into waits instead of errors. pysqlite's own transaction handling is switched
 off (SQLAlchemy's documented recipe) so that BEGIN is emitted by us: writers use
 ``BEGIN IMMEDIATE`` and take the write lock up front instead of failing on upgrade.
+
+SQLite's automatic checkpoints (PASSIVE, after a commit once the WAL holds 1,000 pages) cannot
+recycle the WAL while a reader still holds an older snapshot, so the ``-wal`` file grows for as
+long as that reader lives, and ``journal_size_limit`` only trims it after a checkpoint that
+resets it. :meth:`Database.checkpoint` is the explicit checkpoint to run after bulk writes and
+once long readers are gone (reliability case T13).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +30,20 @@ from ctviewer.errors import ArchiveError, DamagedArchiveError, StorageError
 
 BUSY_TIMEOUT_MS = 15_000
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+# How long an explicit TRUNCATE checkpoint waits for readers and the writer: long enough for
+# the app's own short reads to finish, far below BUSY_TIMEOUT_MS, which it would otherwise wait
+# out in full whenever a long reader is still there.
+CHECKPOINT_WAIT_MS = 250
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine on ``path`` with WAL, foreign keys, busy timeout and explicit BEGIN."""
-    url = f"sqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite:///{path}"
+def make_engine(path: Path, *, read_only: bool = False, journal_size_limit: int = JOURNAL_SIZE_LIMIT,
+                immutable: bool = False) -> Engine:
+    """An engine on ``path`` with WAL, foreign keys, busy timeout and explicit BEGIN.
+    ``journal_size_limit``: bytes the ``-wal`` file is trimmed to once a checkpoint resets it
+    (smaller only in tests, to make the bound observable at small scale)."""
+    # immutable=1 (read-only media, see ctviewer.db.read_only): no -shm, no locks, no WAL read.
+    flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+    url = f"sqlite:///file:{path}?{flags}&uri=true" if read_only else f"sqlite:///{path}"
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -38,7 +55,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         if not read_only:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
+            cur.execute(f"PRAGMA journal_size_limit={int(journal_size_limit)}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -52,13 +69,38 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     return engine
 
 
+@dataclass(frozen=True)
+class CheckpointReport:
+    """What :meth:`Database.checkpoint` did. ``blocked``: a reader (or another writer) kept it
+    from finishing; nothing is wrong, call it again once that reader has ended."""
+
+    mode: str  # the strongest checkpoint run: "PASSIVE" or "TRUNCATE" ("none": read-only, not WAL)
+    wal_frames: int  # frames in the WAL when it ran (-1: unknown, SQLite refused the checkpoint)
+    checkpointed: int  # of those, frames now copied back into the database file
+    truncated: bool  # the -wal file was reset to 0 bytes
+    blocked: bool
+    wal_bytes_before: int
+    wal_bytes_after: int
+    seconds: float
+
+    def __str__(self) -> str:
+        outcome = "truncated" if self.truncated else "blocked by a reader or writer" if self.blocked else "done"
+        frames = f"{self.checkpointed}/{self.wal_frames}" if self.wal_frames >= 0 else "no"
+        return (f"{self.mode} checkpoint {outcome}: {frames} frames copied, "
+                f"-wal {self.wal_bytes_before / 2**20:.1f} -> {self.wal_bytes_after / 2**20:.1f} MiB "
+                f"in {self.seconds * 1000:.0f} ms")
+
+
 class Database:
     """The engine plus session factories for readers and for the single writer."""
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, journal_size_limit: int = JOURNAL_SIZE_LIMIT,
+                 immutable: bool = False) -> None:
         self.path = path
         self.read_only = read_only
-        self.engine = make_engine(path, read_only=read_only)
+        self.journal_size_limit = journal_size_limit
+        self.engine = make_engine(path, read_only=read_only, journal_size_limit=journal_size_limit,
+                                  immutable=immutable)
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = sessionmaker(bind=writer, expire_on_commit=False)
@@ -98,6 +140,77 @@ class Database:
                 if known is None:
                     raise
                 raise known from exc
+
+    @property
+    def wal_path(self) -> Path:
+        return self.path.with_name(self.path.name + "-wal")
+
+    def wal_bytes(self) -> int:
+        """Size of the ``-wal`` file (0 when there is none)."""
+        try:
+            return self.wal_path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def checkpoint(self, *, truncate: bool | None = None, wait_ms: int = CHECKPOINT_WAIT_MS) -> CheckpointReport:
+        """Copy the WAL back into the database file and, when it has grown past
+        ``journal_size_limit`` (or ``truncate=True``), reset the ``-wal`` file to 0 bytes.
+
+        Never waits long: a PASSIVE checkpoint first (it waits for nobody) copies what no
+        reader still needs. Only when that copied every frame is TRUNCATE tried, with the busy
+        timeout on this connection lowered to ``wait_ms``: TRUNCATE must wait until no reader
+        uses the WAL at all and calls the busy handler meanwhile, so with the archive's 15 s
+        timeout one long reader would stall the caller 15 s for nothing. When it cannot finish
+        the report says ``blocked`` (SQLite then falls back to a passive copy); no busy error is
+        raised. Storage and damage errors are raised as the archive's plain errors.
+        """
+        started = time.perf_counter()
+        before = self.wal_bytes()
+        if self.read_only:  # a read-only connection cannot write the copy back
+            return CheckpointReport("none", 0, 0, False, False, before, before, time.perf_counter() - started)
+        want_truncate = before > self.journal_size_limit if truncate is None else truncate
+        mode, blocked, truncated = "PASSIVE", False, False
+        raw = self.engine.raw_connection()  # outside any transaction: isolation_level is None
+        try:
+            conn: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+            try:
+                busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if frames < 0:  # not in WAL mode: nothing to do
+                    return CheckpointReport("none", 0, 0, False, False, before, before,
+                                            time.perf_counter() - started)
+                # Frames left uncopied mean a reader holds an older snapshot: TRUNCATE would only
+                # wait and fail, so it is not tried.
+                blocked = bool(busy) or copied < frames
+                if want_truncate and not blocked:
+                    mode = "TRUNCATE"
+                    conn.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+                    try:
+                        busy, frames_now, copied_now = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                    finally:
+                        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                    blocked = bool(busy)
+                    truncated = not blocked
+                    if blocked:  # it fell back to a passive copy of what it could
+                        frames, copied = frames_now, copied_now
+            except sqlite3.OperationalError as exc:
+                text = str(exc).lower()
+                if "locked" not in text and "busy" not in text:
+                    raise
+                # SQLITE_BUSY: another connection was checkpointing. SQLITE_LOCKED: this pooled
+                # connection still runs a statement, i.e. a result someone kept half-read after
+                # its session ended (a pending read outlives ROLLBACK and pins its snapshot too).
+                blocked = True
+                frames = copied = -1
+        except sqlite3.Error as exc:
+            raw.invalidate()  # its busy timeout may not have been restored
+            known = storage_error(exc) or (damaged_error(self.path, exc) if is_damage(exc) else None)
+            if known is None:
+                raise
+            raise known from exc
+        finally:
+            raw.close()
+        return CheckpointReport(mode, frames, copied, truncated, blocked, before, self.wal_bytes(),
+                                time.perf_counter() - started)
 
     def _known_error(self, exc: BaseException) -> ArchiveError | None:
         """The plain error for a failure the storage caused (full or read-only disk, damaged
