@@ -116,7 +116,9 @@ class AnnotationService:
             self.index.mark_stale(session, [int(d) for d in touched if d is not None])
 
     def _reindex(self, doc_ids: Sequence[int | None]) -> None:
-        ids = sorted({d for d in doc_ids if d is not None})
+        # Also whatever is still marked stale: _write marks every document with an annotation
+        # stamped this second, which may include one an earlier write (same second) re-indexed.
+        ids = sorted({d for d in doc_ids if d is not None} | self.index.stale())
         if not ids:
             return
         try:

@@ -65,10 +65,8 @@ class IndexSync:
             stored_generation = meta.get(session, meta.INDEX_GENERATION)
         if rebuild:
             return "index-rebuild"
-        if dirty:
-            return "index-dirty"
-        if stored_generation != read_generation(self.archive.paths.index):
-            return "index-generation"
+        # Openable first: a damaged index with a pending dirty mark must be rebuilt, not
+        # reconciled (reconciling reads the index it cannot open).
         opened_here = self._index is None
         try:
             indexed = self.index.doc_count()
@@ -77,6 +75,10 @@ class IndexSync:
         finally:
             if opened_here:
                 self.close()
+        if dirty:
+            return "index-dirty"
+        if stored_generation != read_generation(self.archive.paths.index):
+            return "index-generation"
         with self.archive.db.read() as session:
             stored = documents.count(session)
         if indexed != stored:
@@ -90,8 +92,13 @@ class IndexSync:
             return None
         if problem in REBUILD_PROBLEMS:
             self.rebuild(progress, cancelled)
-        else:
+            return problem
+        try:
             self.reconcile(progress)
+        except IndexDamaged:  # found unreadable part-way (a damaged segment): build it afresh
+            self.close()
+            self.rebuild(progress, cancelled)
+            return "index-damaged"
         return problem
 
     # -- writing --------------------------------------------------------------------------

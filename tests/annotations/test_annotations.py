@@ -207,3 +207,16 @@ def test_reextract_reports_a_missing_original(library: Library) -> None:
     library.original_path(a).unlink()
     report = library.reextract([a])
     assert report.failed and report.failed[0][0] == a
+
+
+def test_writes_within_one_second_leave_no_document_stale(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each write marks the documents of annotations stamped "now" (whole seconds) stale; a
+    second write in the same second must not leave the first one's document marked."""
+    import ctviewer.annotations as annotations_module
+
+    monkeypatch.setattr(annotations_module, "now_iso", lambda: "2026-11-23T10:00:00")
+    library.annotate(doc_id(library, "a.txt"), quote="Tashkent", note="first")
+    library.annotate(doc_id(library, "b.txt"), quote="Zhang Ming", note="second, same second")
+    assert library.index.stale() == set()
+    assert library.index.problem() is None
+    assert library.search("note:first").total == 1 and library.search("note:second").total == 1
