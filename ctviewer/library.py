@@ -6,7 +6,8 @@ Everything returns plain records from ``ctviewer.domain``; progress is reported 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -25,7 +26,7 @@ from ctviewer.annotations_records import (
 from ctviewer.archive import Archive
 from ctviewer.backups import BackupInfo
 from ctviewer.db import annotations as annotation_queries
-from ctviewer.db import documents
+from ctviewer.db import documents, meta
 from ctviewer.db import entities as entity_queries
 from ctviewer.domain import CheckReport, DocumentRecord, DocumentSummary, EntityType, ImportReport, SearchResult
 from ctviewer.entities_records import (
@@ -44,6 +45,7 @@ from ctviewer.entities_records import (
 from ctviewer.errors import ArchiveBusyError, ArchiveError, NotFoundError
 from ctviewer.indexing import IndexSync
 from ctviewer.recovery import PendingRecovery
+from ctviewer.search import IndexDamaged
 from ctviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -160,14 +162,30 @@ class Library:
             with self.archive.db.read() as session:
                 return documents.texts_for(session, ids) if snippets else documents.titles_for(session, ids)
 
-        return self.index.index.search(query, limit=limit, texts=texts, facets=facets, snippets=snippets)
+        with self._damage_marked():
+            return self.index.index.search(query, limit=limit, texts=texts, facets=facets, snippets=snippets)
 
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         """Highlighted snippets (escaped text, ``<mark>`` around matches) of these documents for
         ``query``; ids no longer in the archive are left out."""
         with self.archive.db.read() as session:
             data = documents.texts_for(session, ids)
-        return self.index.index.snippets(query, {doc_id: body for doc_id, (_t, _d, body) in data.items()})
+        with self._damage_marked():
+            return self.index.index.snippets(query, {doc_id: body for doc_id, (_t, _d, body) in data.items()})
+
+    @contextmanager
+    def _damage_marked(self) -> Iterator[None]:
+        """A search that finds the index damaged marks it for a rebuild (the next open, or
+        ``check --repair``, builds it afresh from the database) and says so."""
+        try:
+            yield
+        except IndexDamaged as exc:
+            if self.archive.read_only:
+                raise
+            with self.archive.db.write() as session:
+                meta.put(session, meta.INDEX_REBUILD, "1")
+            raise IndexDamaged(f"{exc}; it will be rebuilt from the database when the archive is next "
+                               "opened (or now: `ctviewer check --repair`)") from exc
 
     # -- people, organisations and places --------------------------------------------------------
     @property

@@ -278,8 +278,9 @@ class SearchIndex:
         parsed = self.parse(text)
         limit = max(1, min(int(limit), MAX_LIMIT))
         searcher = self.searcher()
-        bounded = queries.bound_expansions(parsed, searcher.reader(), searcher.schema,
-                                           queries.clean_query_text(text))
+        with _engine_reads():
+            bounded = queries.bound_expansions(parsed, searcher.reader(), searcher.schema,
+                                               queries.clean_query_text(text))
         # limit=None: one pass that scores and counts every match. With a limit, Whoosh
         # skips low-scoring blocks and then needs a second, unscored pass for the exact
         # total; on phrase queries over 10,000 speeches that doubled the time (270 vs 138 ms).
@@ -291,9 +292,11 @@ class SearchIndex:
             kwargs["groupedby"] = {name: CachedFieldFacet(field, self._facet_tables)
                                    for name, field in FACET_FIELDS.items()}
             kwargs["maptype"] = sorting.Count
-        results = searcher.search(bounded, **kwargs)
-        total = len(results)
-        found = [(int(hit["id"]), float(hit.score)) for hit in results[:limit]]
+        with _engine_reads():
+            results = searcher.search(bounded, **kwargs)
+            total = len(results)
+            found = [(int(hit["id"]), float(hit.score)) for hit in results[:limit]]
+            facet_counts = _facet_counts(results) if facets else {}
         data = texts([i for i, _ in found]) if texts is not None else None
         terms, phrases = targets(bounded, _SNIPPET_FIELDS) if snippets else (frozenset(), frozenset())
         hits: list[SearchHit] = []
@@ -304,7 +307,6 @@ class SearchIndex:
             title, date, body = data[doc_id] if data is not None else ("", None, "")
             snippet = self._snippeter.snippet(body, terms, phrases) if snippets else ""
             hits.append(SearchHit(id=doc_id, score=score, title=title, date=date, snippet=snippet))
-        facet_counts = _facet_counts(results) if facets else {}
         suggestion = self._suggest(searcher, parsed, text) if total == 0 else None
         return SearchResult(query=text, total=max(total, 0), hits=tuple(hits), suggestion=suggestion,
                             facets=facet_counts)
@@ -318,8 +320,10 @@ class SearchIndex:
         of it, a results page holds a hundred hits, and a screen shows about eight.
         """
         searcher = self.searcher()
-        bounded = queries.bound_expansions(self.parse(text), searcher.reader(), searcher.schema,
-                                           queries.clean_query_text(text))
+        parsed = self.parse(text)
+        with _engine_reads():
+            bounded = queries.bound_expansions(parsed, searcher.reader(), searcher.schema,
+                                               queries.clean_query_text(text))
         terms, phrases = targets(bounded, _SNIPPET_FIELDS)
         return {doc_id: self._snippeter.snippet(body, terms, phrases) for doc_id, body in bodies.items()}
 
@@ -363,6 +367,21 @@ def _create(path: Path) -> whoosh_index.Index:
 
 
 GENERATION = "GENERATION"
+
+
+@contextmanager
+def _engine_reads() -> _Iterator[None]:
+    """Whoosh reading a damaged segment fails in many ways (zlib and struct errors, "Block tag
+    error", TermNotFound for a term its own lexicon listed...): any failure of the engine's
+    reads is the index's damage, reported as :class:`IndexDamaged`, never a traceback. Opening
+    the index only reads its table of contents, so this is where such damage first shows."""
+    try:
+        yield
+    except KnownError:
+        raise
+    except Exception as exc:
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise IndexDamaged(f"the search index is damaged ({detail})") from exc
 
 
 def _quantised_lengths(writer: Any) -> Any:

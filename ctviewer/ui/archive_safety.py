@@ -125,6 +125,8 @@ class ArchiveSafety(QObject):
         self._parent = parent
         self.damaged = False
         self.pending: PendingRecovery | None = None  # a restore or salvage waiting for the analyst
+        self._checking = False
+        self._first_check = True
         self._auto = QTimer(self)
         self._auto.setInterval(int(AUTO_INTERVAL.total_seconds() * 1000))
         self._auto.timeout.connect(self.auto_backup)
@@ -147,6 +149,16 @@ class ArchiveSafety(QObject):
         self.pending = self._ctx.library.pending_recovery()
         if self.pending is not None:
             self._show_pending(self.pending)
+        self._check()
+
+    def repair_index(self) -> None:
+        """A search found the index damaged (it marked it for a rebuild): check and rebuild now,
+        in the background, unless a check is already running or the archive cannot be changed."""
+        if self.writable and not self._checking:
+            self._check(first=False)
+
+    def _check(self, *, first: bool = True) -> None:
+        self._checking, self._first_check = True, first
 
         def check(library: Library, task: TaskContext) -> str | None:
             problem = library.index.problem()
@@ -168,15 +180,18 @@ class ArchiveSafety(QObject):
 
     def _checked(self, problem: str | None) -> None:
         self._status.untrack()
+        self._checking = False
         if problem is not None:
             self._status.showMessage("The search index was repaired.", 8000)
             self._ctx.events.documents_changed.emit([])
-        self._auto.start()
-        QTimer.singleShot(60_000, self.auto_backup)  # the first one soon after opening
+        if self._first_check:
+            self._auto.start()
+            QTimer.singleShot(60_000, self.auto_backup)  # the first one soon after opening
         self.checks_finished.emit()
 
     def _check_failed(self, exc: BaseException, details: str) -> None:
         self._status.untrack()
+        self._checking = False
         self.checks_finished.emit()
         if isinstance(exc, DamagedArchiveError):
             self.damaged = True

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.safety.damage_found.connect(lambda _message: self._apply_write_state())
+        self.search.index_damaged.connect(self.safety.repair_index)
         self._apply_write_state()
         self._show_welcome_if_empty()
         self.restore_state()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ctviewer import browse
 from ctviewer.domain import SearchResult
 from ctviewer.errors import KnownError
+from ctviewer.search import IndexDamaged
 from ctviewer.ui.facets_view import FacetsPane
 from ctviewer.ui.search_model import SearchResultListModel
 from ctviewer.ui.snippet_delegate import SnippetDelegate
@@ -83,6 +84,7 @@ class SearchOutcome:
     file_types: dict[int, str] = field(default_factory=dict)
     elapsed_ms: int = 0
     error: str | None = None
+    index_damaged: bool = False  # the error is the index's damage (a rebuild is due)
 
 
 def run_search(library: Library, query: str, limit: int, facets: bool) -> SearchOutcome:
@@ -91,6 +93,8 @@ def run_search(library: Library, query: str, limit: int, facets: bool) -> Search
     started = time.perf_counter()
     try:
         result = library.search(query, limit=limit, facets=facets, snippets=False)
+    except IndexDamaged as exc:
+        return SearchOutcome(query, None, error=str(exc), index_damaged=True)
     except KnownError as exc:
         return SearchOutcome(query, None, error=str(exc))
     rows = browse.document_rows(library, [hit.id for hit in result.hits])
@@ -160,6 +164,7 @@ class SearchPane(QWidget):
 
     document_activated = Signal(int, str)
     search_finished = Signal(str, int)  # the query whose results are now shown, and its total
+    index_damaged = Signal()  # a search found the index damaged: the window rebuilds it
 
     PAGE_SIZE = 100
     SNIPPETS_AHEAD = 4  # rows below the visible ones whose snippets are fetched too
@@ -424,9 +429,16 @@ class SearchPane(QWidget):
             self.model.clear()
             self.facets.clear()
             self.facets.setVisible(False)
-            self.status_label.setText("The query has a problem")  # the message itself wraps below
-            self.no_results_label.setText(f"Can't search: {outcome.error or 'unknown problem'}.\n\n"
-                                          "Fix the query to search. Press F1 or \u201c?\u201d for the syntax.")
+            if outcome.index_damaged:
+                self.status_label.setText("The search index is damaged")
+                self.no_results_label.setText(
+                    "Can't search: the search index is damaged. It is being rebuilt from the archive's "
+                    "database (progress in the status bar); search again when it is done.")
+                self.index_damaged.emit()
+            else:
+                self.status_label.setText("The query has a problem")  # the message itself wraps below
+                self.no_results_label.setText(f"Can't search: {outcome.error or 'unknown problem'}.\n\n"
+                                              "Fix the query to search. Press F1 or \u201c?\u201d for the syntax.")
             self.stack.setCurrentWidget(self.no_results_label)
             self.more_button.setVisible(False)
             self.search_finished.emit(outcome.query, 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
+from whoosh.searching import Searcher
 
 from ctviewer import backups as backups_module
 from ctviewer.library import Library
@@ -214,3 +216,36 @@ def test_after_a_restore_the_notice_pauses_automatic_backups_until_kept_or_undon
     qtbot.waitUntil(lambda: window.safety.pending is None and window.notice.isHidden(), timeout=10_000)
     assert window.ctx.library.pending_recovery() is None
     qtbot.waitUntil(lambda: any(b.automatic for b in window.ctx.library.backups()), timeout=10_000)
+
+
+def test_a_search_that_finds_the_index_damaged_rebuilds_it_in_the_background(  # type: ignore[no-untyped-def]
+        qtbot, session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Damage inside a segment shows only when a search reads it (real damage of that kind is
+    exercised in tests/safety/test_index_rebuild_regression.py); here Whoosh fails as it does
+    then, once, with a zlib error."""
+    root = tmp_path / "archive"
+    open_fake(root).close()
+    assert session.open(root, create=False)
+    window = session.window
+    assert window is not None
+    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    real = Searcher.search
+    calls = {"n": 0}
+
+    def failing_once(self: Searcher, *args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise zlib.error("Error -3 while decompressing data: invalid block type")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Searcher, "search", failing_once)
+    with qtbot.waitSignal(window.search.index_damaged, timeout=30_000):
+        window.search.set_query("Tashkent")
+    assert "being rebuilt" in window.search.no_results_label.text()
+    assert "Traceback" not in window.search.no_results_label.text()
+    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    assert window.ctx.library.index.problem() is None
+    assert "repaired" in window.status.currentMessage()
+    with qtbot.waitSignal(window.search.search_finished, timeout=30_000) as searched:
+        window.search.set_query("Voronkov")
+    assert searched.args[1] == 3
