@@ -64,7 +64,9 @@ def test_readers_work_beside_a_writer_and_a_second_writer_is_told(tmp_path: Path
     finally:
         reader.close()
         out, err = importer.communicate(timeout=300)
-    assert importer.returncode == 0, err
+    # If the second writer slipped in between the first one's import and extraction phases, the
+    # first is the one told (its documents are committed; the second extracted them).
+    assert importer.returncode == 0 or (importer.returncode == 2 and "is writing to this archive" in err), err
     for done in [*outputs, subprocess.CompletedProcess([], 0, out, err)]:
         assert "Traceback" not in done.stderr and "LockError" not in done.stderr
 
