@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -27,9 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from ungd import sample, speech_files  # noqa: E402
+
 from ctviewer.library import Library  # noqa: E402
 
-TARBALL = REPO.parent / "shared" / "corpus" / "ungd.tar.gz"
 QUERIES = [
     "terrorism", "Afghanistan", "sanctions", "climate", "nuclear", "Uzbekistan", "refugees", "pandemic",
     "terrorism AND Afghanistan", "climate AND security", "Syria OR Iraq", "peacekeeping OR mediation",
@@ -41,13 +40,7 @@ QUERIES = [
 
 
 def speeches(work: Path, n: int) -> list[Path]:
-    root = work / "ungd"
-    if not root.exists():
-        print(f"unpacking {TARBALL} ...", flush=True)
-        with tarfile.open(TARBALL) as tar:
-            tar.extractall(root, filter="data")
-    files = sorted(root.rglob("*.txt"))
-    return sorted(random.Random(2026).sample(files, min(n, len(files))))
+    return sample(speech_files(work), n)
 
 
 def folder_size(path: Path) -> int:

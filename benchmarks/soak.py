@@ -22,7 +22,6 @@ import os
 import random
 import shutil
 import sys
-import tarfile
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -31,11 +30,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from ungd import speech_files  # noqa: E402
+
 from ctviewer.backups import auto_backup, list_backups  # noqa: E402
 from ctviewer.errors import KnownError  # noqa: E402
 from ctviewer.library import Library  # noqa: E402
 
-TARBALL = REPO.parent / "shared" / "corpus" / "ungd.tar.gz"
 QUERIES = [
     "terrorism", "Afghanistan AND sanctions", '"Security Council"', "extrem*", "terorism~", "date:[1990 TO 2000]",
     "climate OR nuclear", "(Russia OR China) AND security", "title:statement", "refugees NOT Syria",
@@ -60,12 +60,7 @@ def size_mb(path: Path) -> float:
 
 
 def speeches(work: Path) -> list[Path]:
-    root = work / "ungd"
-    if not root.exists():
-        print(f"unpacking {TARBALL} ...", flush=True)
-        with tarfile.open(TARBALL) as tar:
-            tar.extractall(root, filter="data")
-    return sorted(root.rglob("*.txt"))
+    return speech_files(work)
 
 
 def state(library: Library, root: Path) -> dict[str, float]:

@@ -28,10 +28,8 @@ import argparse
 import multiprocessing
 import os
 import queue
-import random
 import shutil
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -42,12 +40,13 @@ from typing import Any, Protocol
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from ungd import sample, speech_files  # noqa: E402
+
 from ctviewer.db.backup import verify_database  # noqa: E402
 from ctviewer.db.engine import JOURNAL_SIZE_LIMIT, Database  # noqa: E402
 from ctviewer.domain import ImportReport  # noqa: E402
 from ctviewer.library import Library  # noqa: E402
 
-TARBALL = REPO.parent / "shared" / "corpus" / "ungd.tar.gz"
 UNPACKED = Path("/tmp/lead/bench/ungd")
 SAMPLE_S = 0.05
 MB = 1024 * 1024  # figures in MiB, the unit of the 64 MiB journal_size_limit
@@ -65,15 +64,7 @@ class _Queue(Protocol):
 
 def speeches(source: Path | None, work: Path, count: int) -> list[Path]:
     """``count`` distinct speeches (a fixed random sample), unpacking the tarball if needed."""
-    root = source
-    if root is None or not root.exists():
-        root = work / "ungd"
-        if not root.exists():
-            print(f"unpacking {TARBALL} ...", flush=True)
-            with tarfile.open(TARBALL) as tar:
-                tar.extractall(root, filter="data")
-    files = sorted(root.rglob("*.txt"))
-    return sorted(random.Random(2026).sample(files, min(count, len(files))))
+    return sample(speech_files(work, source), count)
 
 
 class WalSampler:
