@@ -11,11 +11,16 @@ import argparse
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from ctviewer.backups import BackupInfo
 from ctviewer.cli import EXIT_FAILED, EXIT_OK, _print_json
 from ctviewer.db.salvage import SalvageReport
 
+if TYPE_CHECKING:
+    from ctviewer.library import Library
+
+T = TypeVar("T")
 AddCommand = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 ArchiveDir = Callable[[argparse.Namespace], Path]
 
@@ -55,14 +60,20 @@ def _describe(info: BackupInfo) -> str:
     return f"{info.path.name}  ({_local(info.taken_at)}, {info.reason}, {_size(info.size)})"
 
 
-def cmd_backup(args: argparse.Namespace, root: Path) -> int:
+def _with_library(root: Path, action: Callable[[Library], T]) -> T:
+    """Open the archive without repairing its index (these commands do not search), run
+    ``action`` on it, and close it."""
     from ctviewer.library import Library
 
     library = Library.open(root, repair_index=False, create=False)
     try:
-        info = library.backup()
+        return action(library)
     finally:
         library.close()
+
+
+def cmd_backup(args: argparse.Namespace, root: Path) -> int:
+    info = _with_library(root, lambda library: library.backup())
     if args.json:
         _print_json(info.as_json())
     else:
@@ -134,13 +145,7 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_confirm_restore(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.library import Library
-
-    library = Library.open(root, repair_index=False, create=False)
-    try:
-        confirmed = library.confirm_recovery()
-    finally:
-        library.close()
+    confirmed = _with_library(root, lambda library: library.confirm_recovery())
     if args.json:
         _print_json({"confirmed": confirmed is not None,
                      "recovery": confirmed.as_json() if confirmed is not None else None})
