@@ -23,6 +23,7 @@ from ctviewer.library import Library
 from ctviewer.paths import ArchivePaths
 from ctviewer.ui import app as app_module
 from ctviewer.ui.archive_safety import RestoreDialog
+from ctviewer.ui.main_window import MainWindow
 from ctviewer.ui.refcount_guard import pin_singletons
 from tests.entities.conftest import doc_id, open_fake
 from tests.ui.conftest import make_context
@@ -56,6 +57,16 @@ def _archive_with_backup(root: Path) -> None:
     library.backup()
     library.annotate(doc_id(library, "b.txt"), quote="Zhang Ming", note="after the backup")
     library.close()
+
+
+def _opened_fake(qtbot, session: app_module.ArchiveSession, root: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The fake archive at ``root``, opened in the session's window once its checks are done."""
+    open_fake(root).close()
+    assert session.open(root, create=False)
+    window = session.window
+    assert window is not None
+    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    return window
 
 
 def _notes(session: app_module.ArchiveSession) -> list[str]:
@@ -119,7 +130,6 @@ def test_damage_found_after_open_switches_editing_off_and_salvage_recovers(qtbot
 
 
 def test_read_only_archive_shows_a_notice_disables_editing_and_still_searches(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from ctviewer.ui.main_window import MainWindow
 
     root = tmp_path / "archive"
     open_fake(root).close()
@@ -158,12 +168,7 @@ def test_deleted_index_is_rebuilt_in_the_background(qtbot, session, tmp_path: Pa
 
 
 def test_back_up_now_and_the_restore_dialog(qtbot, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path / "archive"
-    open_fake(root).close()
-    assert session.open(root, create=False)
-    window = session.window
-    assert window is not None
-    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    window = _opened_fake(qtbot, session, tmp_path / "archive")
     window.backup_action.trigger()
     qtbot.waitUntil(lambda: len(window.ctx.library.backups()) == 1, timeout=10_000)
     qtbot.waitUntil(lambda: "Backed up to" in window.status.currentMessage(), timeout=10_000)
@@ -223,12 +228,7 @@ def test_a_search_that_finds_the_index_damaged_rebuilds_it_in_the_background(  #
     """Damage inside a segment shows only when a search reads it (real damage of that kind is
     exercised in tests/safety/test_index_rebuild_regression.py); here Whoosh fails as it does
     then, once, with a zlib error."""
-    root = tmp_path / "archive"
-    open_fake(root).close()
-    assert session.open(root, create=False)
-    window = session.window
-    assert window is not None
-    qtbot.waitSignal(window.safety.checks_finished, timeout=30_000).wait()
+    window = _opened_fake(qtbot, session, tmp_path / "archive")
     real = Searcher.search
     calls = {"n": 0}
 
