@@ -487,7 +487,11 @@ class Library:
         """Accept the restored or salvaged database: automatic backups resume."""
         if self.archive.read_only:
             raise ArchiveError("This archive is open read-only; changes are disabled.")
-        return recovery.confirm_recovery(self.archive.paths)
+        pending = self.pending_recovery()
+        if pending is not None:
+            with self.archive.writing(), self.archive.db.write() as session:
+                meta.remove(session, meta.RECOVERY_PENDING)
+        return pending
 
     def check(self, *, repair: bool = False) -> CheckReport:
         from ctviewer.checks import check_archive

@@ -7,7 +7,7 @@ moved into ``recovery/``.
 
 Both also leave the archive *pending confirmation*: automatic backups (and so their rotation)
 stay paused until the analyst confirms the archive holds what they expected
-(:func:`confirm_recovery`, the app's notice, ``ctviewer confirm-restore``). A wrong backup
+(``Library.confirm_recovery``: the app's notice, ``ctviewer confirm-restore``). A wrong backup
 restored by mistake therefore cannot start pushing older automatic backups out of rotation.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,26 +131,6 @@ def pending_recovery(paths: ArchivePaths) -> PendingRecovery | None:
     """The unconfirmed restore or salvage of this archive, if any."""
     value = meta.get_direct(paths.db, meta.RECOVERY_PENDING) if paths.db.exists() else None
     return PendingRecovery.parse(value) if value is not None else None
-
-
-def confirm_recovery(paths: ArchivePaths) -> PendingRecovery | None:
-    """The analyst accepts the restored or salvaged archive: automatic backups resume. Returns
-    what was confirmed (None if nothing was pending)."""
-    pending = pending_recovery(paths)
-    if pending is None:
-        return None
-    lock = WriterLock(paths.lock)
-    lock.acquire(timeout=2.0)
-    try:
-        conn = sqlite3.connect(paths.db, timeout=15)
-        try:
-            with conn:
-                conn.execute("DELETE FROM meta WHERE key = ?", (meta.RECOVERY_PENDING,))
-        finally:
-            conn.close()
-    finally:
-        lock.release()
-    return pending
 
 
 def _mark(paths: ArchivePaths, pending: PendingRecovery) -> None:
