@@ -126,7 +126,6 @@ class ArchiveSafety(QObject):
         self.damaged = False
         self.pending: PendingRecovery | None = None  # a restore or salvage waiting for the analyst
         self._checking = False
-        self._first_check = True
         self._auto = QTimer(self)
         self._auto.setInterval(int(AUTO_INTERVAL.total_seconds() * 1000))
         self._auto.timeout.connect(self.auto_backup)
@@ -155,10 +154,10 @@ class ArchiveSafety(QObject):
         """A search found the index damaged (it marked it for a rebuild): check and rebuild now,
         in the background, unless a check is already running or the archive cannot be changed."""
         if self.writable and not self._checking:
-            self._check(first=False)
+            self._check()
 
-    def _check(self, *, first: bool = True) -> None:
-        self._checking, self._first_check = True, first
+    def _check(self) -> None:
+        self._checking = True
 
         def check(library: Library, task: TaskContext) -> str | None:
             problem = library.index.problem()
@@ -184,7 +183,7 @@ class ArchiveSafety(QObject):
         if problem is not None:
             self._status.showMessage("The search index was repaired.", 8000)
             self._ctx.events.documents_changed.emit([])
-        if self._first_check:
+        if not self._auto.isActive():  # the first check after opening (not a repair a search asked for)
             self._auto.start()
             QTimer.singleShot(60_000, self.auto_backup)  # the first one soon after opening
         self.checks_finished.emit()
