@@ -11,9 +11,11 @@ keep their words, and emphasis marks go. Plain text is left to the cleanup rules
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from typing import BinaryIO
 
-from ctviewer.ingest.encoding import decode
+from ctviewer.ingest.encoding import decode_stream
 from ctviewer.ingest.model import Draft
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -41,9 +43,14 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 _END_MARK = re.compile(r"^(?:\\?#\s*){3}$")  # "###" closes a press release
 
 
-def read_text(data: bytes, *, markdown: bool) -> Draft:
-    text, encoding, warnings = decode(data)
-    draft = Draft(raw_text=text, encoding=encoding, warnings=list(warnings), file_type="md" if markdown else "txt")
+def read_text(source: bytes | BinaryIO, *, markdown: bool, max_chars: int | None = None) -> Draft:
+    """A draft from a text or Markdown file: its bytes, or a seekable stream decoded only up to
+    ``max_chars`` characters (the rest of a huge file is never read; the draft says truncated)."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    decoded = decode_stream(stream, max_chars)
+    text = decoded.text
+    draft = Draft(raw_text=text, encoding=decoded.encoding, warnings=decoded.warnings,
+                  file_type="md" if markdown else "txt", truncated=decoded.truncated)
     body = text
     match = _FRONT_MATTER.match(text[:_FRONT_MATTER_MAX].replace("\r\n", "\n")) if text.startswith("---") else None
     if match:
