@@ -197,8 +197,10 @@ class Hyphenation:
     def __init__(self, text: str) -> None:
         pairs = self._PAIR.findall(text)
         body = self._PAIR.sub(" ", text)  # split fragments are not words of the document
-        self.tokens: Counter[str] = Counter(t.lower() for t in re.findall(r"\w+(?:-\w+)*", body))
-        self.words = {w.lower() for w in re.findall(r"\w+", body)}
+        # finditer, not findall: a list of every token of a 50-million-character text would hold
+        # hundreds of megabytes at once; the counts hold only the distinct words.
+        self.tokens: Counter[str] = Counter(m.group().lower() for m in re.finditer(r"\w+(?:-\w+)*", body))
+        self.words = {m.group().lower() for m in re.finditer(r"\w+", body)}
         compound = syllable = 0
         for left, right in pairs:
             hyphenated, joined = self.tokens[f"{left}-{right}".lower()], self.tokens[f"{left}{right}".lower()]
