@@ -321,8 +321,7 @@ class AnnotationService:
                     sha256, source, name = doc.sha256, doc.source_path, doc.original_name
                 path = self.archive.originals.path_for(sha256, Path(source).suffix)
                 try:
-                    data = path.read_bytes()
-                    extracted = ingest.read_document(Path(name or source), data, self.settings.limits)
+                    extracted = ingest.read_document_file(path, self.settings.limits, name=Path(name or source))
                 except OSError as exc:
                     failed.append((doc_id, f"original missing or unreadable ({exc.strerror or exc})"))
                     continue

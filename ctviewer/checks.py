@@ -8,7 +8,6 @@ interrupted import. Nothing that only the database holds is ever deleted here.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,12 +64,12 @@ def _restore_originals(library: Library, sources: list[tuple[str, Path]]) -> int
     restored = 0
     for sha256, source in sources:
         try:
-            data = source.read_bytes()
+            handle = source.open("rb")
         except OSError:
             continue
-        if hashlib.sha256(data).hexdigest() == sha256:
-            library.archive.originals.put(sha256, source.suffix.lower(), data)
-            restored += 1
+        with handle:  # copied only when the bytes still hash to what was imported
+            if library.archive.originals.put_stream(sha256, source.suffix.lower(), handle) is not None:
+                restored += 1
     return restored
 
 

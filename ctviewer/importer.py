@@ -1,15 +1,17 @@
 """Importing files into an archive: read, normalise, store, then index.
 
-Per file: stat and size check, read bytes, sha256 (duplicates are reported, not stored
-twice), parse with the format's reader (``ctviewer.preparing``, in worker processes for
-big batches), then, in the main process and in the order files were met: store the
-original (content-addressed) and ONE database transaction with the document, its text
-and its report line. The index follows in batches under the index-dirty mark. A file that
-fails gets a one-line reason and the rest of the batch goes on.
+Per file (``ctviewer.preparing``, in worker processes for big batches): stat and size
+check, read bytes (a huge text file as a stream), sha256 (duplicates are reported, not
+stored twice), parse with the format's reader and store the original (content-addressed,
+fsync'd). Then, in the main process and in the order files were met, ONE database
+transaction with the document, its text and its report line. The index follows in
+batches under the index-dirty mark. A file that fails gets a one-line reason and the rest
+of the batch goes on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -29,7 +31,7 @@ from ctviewer.domain import ImportOutcome, ImportReport
 from ctviewer.indexing import IndexSync
 from ctviewer.preparing import Prepared, init_worker, prepare, prepare_in_worker
 from ctviewer.search import Analysed
-from ctviewer.settings import Settings
+from ctviewer.settings import MB, Settings
 
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
@@ -97,7 +99,7 @@ class Importer:
         pending_index: list[int] = []
         analysed: dict[int, Analysed] = {}  # bodies the workers analysed, until indexed
         was_cancelled = False
-        with self.index.dirty(), _Preparer(self.archive, self.settings, len(candidates), workers) as preparer:
+        with self.index.dirty(), _Preparer(self.archive, self.settings, candidates, workers) as preparer:
             for done, (candidate, prepared) in enumerate(preparer.iterate(candidates, cancelled)):
                 if cancelled is not None and cancelled():
                     was_cancelled = True
@@ -145,8 +147,6 @@ class Importer:
             return self._record(run_id, ImportOutcome(shown, "duplicate", prepared.duplicate_of))
         assert prepared.sha256 is not None and prepared.extracted is not None
         path, extracted = candidate.path, prepared.extracted
-        if prepared.data is not None:  # prepared here, not in a worker (which stored it already)
-            self.archive.originals.put(prepared.sha256, path.suffix.lower(), prepared.data)
         title = (extracted.title or "").strip() or path.stem
         with self.archive.db.write() as session:
             again = documents.find_by_sha256(session, prepared.sha256)  # an earlier file of this run, or another writer
@@ -169,17 +169,26 @@ class Importer:
 
 
 class _Preparer:
-    """Prepares candidates in order: in worker processes for big batches, inline otherwise."""
+    """Prepares candidates in order: in worker processes for big batches or big files, inline otherwise."""
 
-    # Below this many files, starting worker processes costs more than it saves.
+    # Below this many files, starting worker processes costs more than it saves...
     POOL_THRESHOLD = 40
+    # ... unless one of them is this large: decoding and cleaning its text would hold the
+    # interpreter lock for whole seconds in long C calls (freezing the window, whose import runs
+    # on a thread) and briefly cost several times the text in memory; a worker takes both.
+    LARGE_FILE = 4 * MB
 
-    def __init__(self, archive: Archive, settings: Settings, count: int, workers: int | None = None) -> None:
+    def __init__(self, archive: Archive, settings: Settings, candidates: Sequence[Candidate],
+                 workers: int | None = None) -> None:
         self.archive = archive
         self.settings = settings
         if workers is None:
             workers = settings.import_workers if settings.import_workers is not None else os.cpu_count() or 1
-        self.workers = max(0, min(workers, 4)) if count >= self.POOL_THRESHOLD else 0
+        if len(candidates) >= self.POOL_THRESHOLD:
+            wanted = len(candidates)
+        else:
+            wanted = _large_files(candidates, self.LARGE_FILE)
+        self.workers = max(0, min(workers, wanted, 4))
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Preparer:
@@ -198,8 +207,8 @@ class _Preparer:
             tuple[Candidate, Prepared | None]]:
         if self.pool is None:
             for candidate in candidates:
-                yield candidate, None if candidate.reason else prepare(candidate.path, self.settings.limits,
-                                                                        self.archive.db)
+                yield candidate, None if candidate.reason else prepare(
+                    candidate.path, self.settings.limits, self.archive.db, self.archive.originals)
             return
         window: deque[tuple[Candidate, Future[Prepared] | None]] = deque()
         ahead = 4 * self.workers + 4
@@ -229,6 +238,15 @@ class _Preparer:
             self.__exit__()
             self.__enter__()
             return Prepared(candidate.path, reason="the reader crashed on this file")
+
+
+def _large_files(candidates: Sequence[Candidate], size: int) -> int:
+    """How many of ``candidates`` are files larger than ``size`` bytes."""
+    count = 0
+    for candidate in candidates:
+        with contextlib.suppress(OSError):  # reported when it is read
+            count += not candidate.reason and candidate.path.stat().st_size > size
+    return count
 
 
 def _item(run_id: int, outcome: ImportOutcome) -> ImportItem:

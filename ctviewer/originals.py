@@ -7,12 +7,16 @@ leaves at most an unreferenced file (reported and removable by ``check --repair`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ctviewer.paths import ArchivePaths
+
+_COPY_STEP = 1024 * 1024
 
 
 class OriginalStore:
@@ -34,6 +38,35 @@ class OriginalStore:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def put_stream(self, sha256: str, suffix: str, source: BinaryIO) -> Path | None:
+        """Store what ``source`` holds, copied in steps and hashed on the way, under ``sha256``.
+
+        Returns None (nothing stored) when the bytes do not hash to ``sha256``: the file changed
+        since it was hashed. A huge file never has to fit in memory."""
+        target = self.path_for(sha256, suffix)
+        size = source.seek(0, os.SEEK_END)
+        source.seek(0)
+        if target.exists() and target.stat().st_size == size:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as handle:
+                while chunk := source.read(_COPY_STEP):
+                    digest.update(chunk)
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if digest.hexdigest() != sha256:
+                Path(tmp).unlink()
+                return None
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

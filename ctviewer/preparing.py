@@ -15,6 +15,8 @@ positions), the largest part of indexing, so the single writer process only writ
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +30,17 @@ from ctviewer.paths import ArchivePaths
 from ctviewer.search import Analysed, analyse_body
 from ctviewer.settings import MB, Limits
 
+# Text files larger than this are hashed and stored as streams and decoded only up to the text
+# limit, never held whole in memory; smaller files (nearly all) are read once, in one piece.
+STREAM_ABOVE = 16 * MB
+
 
 @dataclass(frozen=True)
 class Prepared:
-    """One file ready to be committed (or the reason it cannot be)."""
+    """One file ready to be committed (or the reason it cannot be). Its original is stored already."""
 
     path: Path
     sha256: str | None = None
-    data: bytes | None = None  # None once a worker stored the original itself
     size: int = 0
     extracted: ExtractedText | None = None
     duplicate_of: int | None = None
@@ -43,17 +48,11 @@ class Prepared:
     analysed: Analysed | None = None  # the body analysed for the index (workers only)
 
 
-def read_bytes(path: Path, limit: int) -> bytes:
+@contextmanager
+def _reading() -> Iterator[None]:
+    """Turn the ways reading a file fails into one-line reasons."""
     try:
-        if not path.exists():
-            raise FileNotFoundError(path)
-        if not path.is_file():
-            raise RejectedFile("not a regular file")
-        size = path.stat().st_size
-        if size > limit:
-            raise RejectedFile(f"file too large ({size / MB:.0f} MB; the limit is {limit / MB:.0f} MB)")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        yield
     except FileNotFoundError as exc:
         raise RejectedFile("file vanished before it could be read") from exc
     except PermissionError as exc:
@@ -62,39 +61,74 @@ def read_bytes(path: Path, limit: int) -> bytes:
         raise RejectedFile("not a regular file") from exc
     except OSError as exc:
         raise RejectedFile(f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > limit:
+
+
+def file_size(path: Path, limit: int) -> int:
+    """The size of a regular file within ``limit`` bytes; RejectedFile otherwise (nothing is read)."""
+    with _reading():
+        if not path.exists():
+            raise FileNotFoundError(path)
+        if not path.is_file():
+            raise RejectedFile("not a regular file")
+        size = path.stat().st_size
+    if size > limit:
+        raise RejectedFile(f"file too large ({size / MB:.0f} MB; the limit is {limit / MB:.0f} MB)")
+    return size
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    file_size(path, limit)
+    with _reading(), path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew after the size check
         raise RejectedFile(f"file too large (over the {limit / MB:.0f} MB limit)")
     return data
 
 
-def prepare(path: Path, limits: Limits, db: Database | None, originals: OriginalStore | None = None, *,
+def prepare(path: Path, limits: Limits, db: Database | None, originals: OriginalStore, *,
             analyse: bool = False) -> Prepared:
-    """Read, hash and extract one file. ``db`` (read-only use) lets known duplicates skip extraction;
-    ``analyse`` also analyses the body for the index (worth it in a worker process only).
+    """Read, hash, extract and store one file. ``db`` (read-only use) lets known duplicates skip
+    extraction; ``analyse`` also analyses the body for the index (worth it in a worker process only).
 
-    With ``originals`` the file is stored there at once (content-addressed, fsync'd) and its bytes
-    are not returned: a worker process then spares the writer process both the copy and the
-    fsync. A document whose commit never happens leaves an unreferenced original, which
+    The original is stored at once (content-addressed, fsync'd), before the importer commits the
+    document that names it: a worker process thus spares the writer process both the copy and
+    the fsync. A document whose commit never happens leaves an unreferenced original, which
     ``check`` reports and ``check --repair`` removes."""
     try:
-        data = read_bytes(path, limits.max_file_bytes)
-        sha256 = hashlib.sha256(data).hexdigest()
+        suffix = path.suffix.lower()
+        streamed = suffix in ingest.TEXT_SUFFIXES and file_size(path, limits.max_file_bytes) > STREAM_ABOVE
+        data: bytes | None = None
+        with _reading():
+            if streamed:
+                with path.open("rb") as handle:
+                    sha256, size = hashlib.file_digest(handle, "sha256").hexdigest(), handle.tell()
+            else:
+                data = read_bytes(path, limits.max_file_bytes)
+                sha256, size = hashlib.sha256(data).hexdigest(), len(data)
         if db is not None:
             with db.read() as session:
                 existing = find_by_sha256(session, sha256)
             if existing is not None:
                 return Prepared(path, sha256, duplicate_of=existing)
         try:
-            extracted = ingest.read_document(path, data, limits)
+            with _reading():
+                extracted = (ingest.read_document_file(path, limits) if data is None
+                             else ingest.read_document(path, data, limits))
         except RejectedFile:
             raise
         except Exception as exc:  # a reader bug must not stop the rest of the batch
             raise RejectedFile(f"could not be read ({type(exc).__name__}: {exc})"[:300]) from exc
         analysed = analyse_body(extracted.text) if analyse else None
-        if originals is not None:
-            originals.put(sha256, path.suffix.lower(), data)
-            return Prepared(path, sha256, None, len(data), extracted, analysed=analysed)
-        return Prepared(path, sha256, data, len(data), extracted, analysed=analysed)
+        if data is not None:
+            originals.put(sha256, suffix, data)
+        else:
+            with _reading():
+                source = path.open("rb")
+            with source:  # errors from here on are the archive's (a full disk), not the file's
+                stored = originals.put_stream(sha256, suffix, source)
+            if stored is None:  # the text read may not be the file hashed: refuse rather than mismatch
+                raise RejectedFile("the file changed while it was being read; import it again")
+        return Prepared(path, sha256, size, extracted, analysed=analysed)
     except RejectedFile as exc:
         return Prepared(path, reason=str(exc))
 
@@ -114,5 +148,5 @@ def init_worker(archive_root: str, limits: Limits) -> None:
 
 
 def prepare_in_worker(path: str) -> Prepared:
-    assert _worker_limits is not None, "init_worker was not called"
+    assert _worker_limits is not None and _worker_originals is not None, "init_worker was not called"
     return prepare(Path(path), _worker_limits, _worker_db, _worker_originals, analyse=True)

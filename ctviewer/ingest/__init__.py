@@ -6,6 +6,9 @@ too). Each reader fills a :class:`~ctviewer.ingest.model.Draft`; :func:`finish` 
 length, cleans it (:mod:`.cleanup`) and finds the document's own date, place, title and
 language (:mod:`.metadata`).
 
+``read_document_file`` reads from disk instead: text and Markdown files are then decoded
+as a stream up to the text limit, so a huge file never has to fit in memory.
+
 Cheap to import: the heavy parsers (pdfium, trafilatura, python-docx, the language
 identifier) are loaded only when a file of their kind is read.
 """
@@ -19,11 +22,15 @@ from ctviewer.domain import ExtractedText, FileType, PageSpan
 from ctviewer.errors import RejectedFile
 from ctviewer.ingest import cleanup, metadata
 from ctviewer.ingest.model import Draft
-from ctviewer.settings import Limits
+from ctviewer.settings import MB, Limits
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
 
 _NO_TEXT_LAYER = "no text layer (scanned?)"
+_PEEK = 64 * 1024  # enough to tell an empty (or all-blank) small file from a text
+
+
+TEXT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown"})
 
 
 def read_document(path: Path, data: bytes, limits: Limits) -> ExtractedText:
@@ -35,8 +42,32 @@ def read_document(path: Path, data: bytes, limits: Limits) -> ExtractedText:
     return finish(draft, path, limits)
 
 
+def read_document_file(path: Path, limits: Limits, *, name: Path | None = None) -> ExtractedText:
+    """Read one file from disk; ``name`` (default ``path``) gives the reader and the fallback title.
+
+    Text and Markdown are decoded as a stream and stop at ``limits.max_text_chars``; other
+    kinds are read whole (up to ``limits.max_file_bytes``: their parsers need every byte).
+    Raises :class:`RejectedFile` for bad input and :class:`OSError` when the file cannot be read.
+    """
+    name = name or path
+    suffix = name.suffix.lower()
+    if suffix not in TEXT_SUFFIXES:
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_file_bytes + 1)
+        if len(data) > limits.max_file_bytes:
+            raise RejectedFile(f"file too large (over the {limits.max_file_bytes // MB} MB limit)")
+        return read_document(name, data, limits)
+    from ctviewer.ingest.text import read_text
+
+    with path.open("rb") as handle:
+        if not handle.read(_PEEK).strip() and not handle.read(1):
+            raise RejectedFile("empty file")
+        draft = read_text(handle, markdown=suffix != ".txt", max_chars=limits.max_text_chars)
+    return finish(draft, name, limits)
+
+
 def _read(suffix: str, data: bytes, limits: Limits) -> Draft:
-    if suffix in (".txt", ".md", ".markdown"):
+    if suffix in TEXT_SUFFIXES:
         from ctviewer.ingest.text import read_text
 
         return read_text(data, markdown=suffix != ".txt")  # decode() refuses binary content

@@ -1,19 +1,27 @@
 """Huge and pathological inputs: a 2 GB text file is refused from its size without being read,
-a single enormous line is capped and marked truncated, and text made to hurt the analyzer and
-the highlighter (a 1 MB "word", 100,000 distinct tokens) imports, searches and highlights."""
+a single enormous line is streamed, capped and marked truncated in bounded memory (its
+original kept whole), and text made to hurt the analyzer and the highlighter (a 1 MB "word",
+100,000 distinct tokens) imports, searches and highlights."""
 
 from __future__ import annotations
 
+import json
 import random
 import resource
 import string
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from ctviewer.library import Library
 from ctviewer.settings import MB, Limits, Settings
 
+from ..conftest import REPO
 from ..entities.conftest import FakeExtractor
+from .huge_line_child import TEXT_LIMIT
 
 
 def _peak_rss_mb() -> float:
@@ -55,6 +63,31 @@ def test_a_single_enormous_line_is_capped_and_marked_truncated(tmp_path: Path) -
         assert library.search("cooperation").total == 1
     finally:
         library.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "worker"])
+def test_a_120_mb_line_is_streamed_with_memory_bounded_by_the_text_limit(tmp_path: Path, workers: int) -> None:
+    line = tmp_path / "line.txt"
+    sentence = b"The Regional Anti-Terrorist Structure met in Tashkent. "
+    block = sentence * (MB // len(sentence))
+    with line.open("wb") as handle:  # 120 MB without a line break
+        for _ in range(120):
+            handle.write(block)
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.safety.huge_line_child", str(line), str(tmp_path / "archive"), str(workers)],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["status"] == "imported", result
+    assert result["truncated"] is True and 0 < result["text_chars"] <= TEXT_LIMIT
+    assert f"text truncated at {TEXT_LIMIT:,} characters" in result["warnings"]
+    assert result["originals"] == [line.stat().st_size]  # the original is kept whole
+    assert result["hits"] == 1
+    # Reading the file whole cost this process 360 MB more; streamed, the text limit bounds it.
+    assert result["self_growth_mb"] < 100, result
+    if workers:  # the worker's own peak includes its start-up and the language model (~170 MB)
+        assert 0 < result["worker_peak_mb"] < 300, result
 
 
 def test_pathological_text_for_the_analyzer_and_highlighter(tmp_path: Path) -> None:
