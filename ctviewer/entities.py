@@ -37,6 +37,7 @@ from ctviewer.entities_editing import EntityEditing
 from ctviewer.entities_records import ExtractionReport
 from ctviewer.extract.keys import name_key
 from ctviewer.indexing import IndexSync
+from ctviewer.settings import Limits
 
 if TYPE_CHECKING:
     from ctviewer.entities_workers import ExtractorPool
@@ -83,6 +84,7 @@ class EntityService(EntityEditing):
         extractor: MentionExtractor | None = None,
         workers: int | None = None,
         batch_documents: int = BATCH_DOCUMENTS,
+        max_chars: int = Limits.max_extract_chars,
     ) -> None:
         super().__init__(archive, index)
         self._extractor = extractor  # injected (tests); else the spaCy one, made on first use
@@ -90,6 +92,8 @@ class EntityService(EntityEditing):
         # Extraction processes: None = one per core (at most 2) for big runs, this process for small ones.
         self.workers = workers
         self.batch_documents = batch_documents
+        # Only this much of each text is read (mention offsets stay valid: it is a prefix).
+        self.max_chars = max_chars
 
     @property
     def user_gazetteer(self) -> Path | None:
@@ -140,8 +144,9 @@ class EntityService(EntityEditing):
         started = time.perf_counter()
         with self.archive.db.read() as session:
             pending = documents.pending_extraction(session)
+            read_chars = func.min(func.length(DocumentText.text), self.max_chars)
             pending_chars = session.scalar(
-                select(func.sum(func.length(DocumentText.text))).where(DocumentText.document_id.in_(
+                select(func.sum(read_chars)).where(DocumentText.document_id.in_(
                     select(Document.id).where(Document.extraction_state == "pending")))) or 0
         total, done, mentions, created = len(pending), 0, 0, 0
         was_cancelled = False
@@ -206,7 +211,8 @@ class EntityService(EntityEditing):
             chunk = ids[start : start + step]
             with self.archive.db.read() as session:
                 rows = session.execute(
-                    select(Document.id, Document.date, DocumentText.text)
+                    # SQLite's substr counts characters, as Python's slices do.
+                    select(Document.id, Document.date, func.substr(DocumentText.text, 1, self.max_chars).label("text"))
                     .join(DocumentText, DocumentText.document_id == Document.id)
                     .where(Document.id.in_(chunk))
                     .order_by(Document.id)

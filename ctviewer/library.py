@@ -193,7 +193,8 @@ class Library:
         if self._entities is None:
             from ctviewer.entities import EntityService  # extraction code stays off quick commands
 
-            self._entities = EntityService(self.archive, self.index, extractor=self._extractor)
+            self._entities = EntityService(self.archive, self.index, extractor=self._extractor,
+                                           max_chars=self.settings.limits.max_extract_chars)
         return self._entities
 
     def extract(

@@ -13,6 +13,10 @@ class Limits:
 
     max_file_bytes: int = 200 * MB
     max_text_chars: int = 50 * MB
+    # People, organisations and places are looked for in this many characters of a document's
+    # text (about 1,500 pages): spaCy reads ~40,000 characters a second on one core, so a capped
+    # 50-million-character text would hold the archive's writer for 20 minutes.
+    max_extract_chars: int = 5_000_000
     pdf_timeout_s: float = 60.0
     pdf_memory_bytes: int = 1024 * MB
     zip_max_entry_bytes: int = 256 * MB

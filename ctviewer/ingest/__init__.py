@@ -111,6 +111,9 @@ def finish(draft: Draft, path: Path, limits: Limits) -> ExtractedText:
         text = _collapse_blank_lines(cleanup.normalise_chars(body)) if draft.prewrapped else cleanup.clean_text(body)
     if truncated:
         warnings.append(f"text truncated at {limits.max_text_chars:,} characters")
+    if len(text) > limits.max_extract_chars:
+        warnings.append(f"people, organisations and places are looked for in the first "
+                        f"{limits.max_extract_chars:,} characters only")
     if not text.strip():
         if draft.file_type == "pdf":
             if _NO_TEXT_LAYER not in warnings:

@@ -9,6 +9,7 @@ recomputed as it scrolls), and the query's hit spans are found on the read lane.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -665,7 +666,11 @@ class ReaderPane(QWidget):
             parts.append(f"{summary.pages} page{'s' if summary.pages != 1 else ''}")
         if record.truncated:
             parts.append("text truncated")
+        if summary.warnings:
+            count = len(summary.warnings)
+            parts.append(f"{count} import warning{'s' if count != 1 else ''}")
         self.meta_label.setText(" \u00b7 ".join(parts))
+        self.meta_label.setToolTip(_warnings_tooltip(summary.warnings))
         self.header.setVisible(True)
         self._update_page_label()
 
@@ -693,6 +698,7 @@ class ReaderPane(QWidget):
         self._update_side_list()
         self.title_label.setText("")
         self.meta_label.setText("")
+        self.meta_label.setToolTip("")
         self.page_label.setText("")
         self.hit_label.setText("")
         self.header.setVisible(False)  # nothing to toggle, cite or open yet
@@ -718,3 +724,11 @@ class ReaderPane(QWidget):
         pixmap = QPixmap(QSize(12, 12))
         pixmap.fill(QColor(colour.red(), colour.green(), colour.blue()))
         return QIcon(pixmap)
+
+
+def _warnings_tooltip(warnings: tuple[str, ...]) -> str:
+    """The import's warnings about a document, as an escaped rich-text list (they may quote the file)."""
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+    return f"<b>Import warnings</b><ul>{items}</ul>"

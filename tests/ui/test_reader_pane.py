@@ -389,3 +389,30 @@ def test_a_changed_document_is_reopened_at_the_same_place(ui_ctx: UiContext, qtb
     assert reader.document_id == c
     assert selected(reader) == "Acme Group"
     assert reader.hit_count == 1
+
+
+def test_header_counts_the_import_warnings_and_lists_them_in_its_tooltip(ui_ctx: UiContext, qtbot,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from ctviewer.library import Library
+    from ctviewer.settings import Limits, Settings
+
+    path = tmp_path / "dump.txt"
+    path.write_bytes(b"Joint Plan\x00 of Action on counter-terrorism in Central Asia. " * 50)
+    settings = Settings(limits=replace(Limits(), max_text_chars=1000, max_extract_chars=500))
+    writer = Library.open(ui_ctx.library.root, settings=settings)
+    try:
+        [outcome] = writer.import_paths([path], workers=0).of("imported")
+    finally:
+        writer.close()
+    assert outcome.document_id is not None
+    reader = make_reader(ui_ctx, qtbot)
+    reader.open_document(outcome.document_id)
+    assert reader.meta_label.text().endswith(" · TXT · text truncated · 3 import warnings")
+    tip = reader.meta_label.toolTip()
+    for warning in ("NUL characters removed", "text truncated at 1,000 characters",
+                    "people, organisations and places are looked for in the first 500 characters only"):
+        assert f"<li>{warning}</li>" in tip
+    reader.open_document(doc_id(ui_ctx.library, "a.txt"))
+    assert reader.meta_label.toolTip() == ""
