@@ -6,12 +6,18 @@ killed, those orphans keep the lock and the archive stays "busy" for good. These
 *spawned* (a fresh interpreter: no inherited lock), load the pipeline once, and live for the whole
 extraction run, so the model loads once per worker instead of once per batch. While they extract
 the next batch, the main process stores the previous one.
+
+Mentions come back pickled in slices, unpickled one slice at a time by the caller: the pool's
+result thread would otherwise unpickle a long document's 120,000 mentions in one C call that
+holds the interpreter lock for 0.7 s, and the window (whose import runs on a thread of this
+process) would freeze for as long.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +31,8 @@ if TYPE_CHECKING:
     from ctviewer.extract.pipeline import Extractor
 
 _worker_extractor: Extractor | None = None
+# Mentions per pickled slice: unpickling one takes a few milliseconds.
+SLICE_MENTIONS = 500
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -45,9 +53,19 @@ def _init_worker(user_gazetteer: str | None, parent: int) -> None:
     _worker_extractor.nlp  # noqa: B018  (load the model now, not inside the first task)
 
 
-def _extract(texts: list[str]) -> list[list[Mention]]:
+def _extract(texts: list[str]) -> list[list[bytes]]:
+    """Each document's mentions, as pickled slices of ``SLICE_MENTIONS``."""
     assert _worker_extractor is not None
-    return list(_worker_extractor.extract_many(texts))
+    return [[pickle.dumps(mentions[i : i + SLICE_MENTIONS], protocol=pickle.HIGHEST_PROTOCOL)
+             for i in range(0, len(mentions), SLICE_MENTIONS)]
+            for mentions in _worker_extractor.extract_many(texts)]
+
+
+def _unpickled(slices: list[bytes]) -> list[Mention]:
+    mentions: list[Mention] = []
+    for blob in slices:
+        mentions.extend(pickle.loads(blob))  # our own worker's output, through our own pipe
+    return mentions
 
 
 class ExtractorPool:
@@ -78,10 +96,10 @@ class ExtractorPool:
                 size = 0
             tasks[-1].append(text)
             size += len(text)
-        futures: list[Future[list[list[Mention]]]] = [self._pool.submit(_extract, t) for t in tasks if t]
+        futures: list[Future[list[list[bytes]]]] = [self._pool.submit(_extract, t) for t in tasks if t]
 
         def wait() -> list[list[Mention]]:
-            return [ms for f in futures for ms in f.result()]
+            return [_unpickled(slices) for f in futures for slices in f.result()]
 
         return wait
 
