@@ -416,3 +416,11 @@ def test_header_counts_the_import_warnings_and_lists_them_in_its_tooltip(ui_ctx:
         assert f"<li>{warning}</li>" in tip
     reader.open_document(doc_id(ui_ctx.library, "a.txt"))
     assert reader.meta_label.toolTip() == ""
+
+
+def test_warnings_tooltip_shows_markup_literally() -> None:
+    from ctviewer.ui.reader_pane import _warnings_tooltip
+
+    tip = _warnings_tooltip(('could not read "<img src=file:///dev/zero>" & more',))
+    assert "<img" not in tip
+    assert "<li>could not read &quot;&lt;img src=file:///dev/zero&gt;&quot; &amp; more</li>" in tip
