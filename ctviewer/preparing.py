@@ -76,15 +76,6 @@ def file_size(path: Path, limit: int) -> int:
     return size
 
 
-def read_bytes(path: Path, limit: int) -> bytes:
-    file_size(path, limit)
-    with _reading(), path.open("rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # it grew after the size check
-        raise RejectedFile(f"file too large (over the {limit / MB:.0f} MB limit)")
-    return data
-
-
 def prepare(path: Path, limits: Limits, db: Database | None, originals: OriginalStore, *,
             analyse: bool = False) -> Prepared:
     """Read, hash, extract and store one file. ``db`` (read-only use) lets known duplicates skip
@@ -96,14 +87,14 @@ def prepare(path: Path, limits: Limits, db: Database | None, originals: Original
     ``check`` reports and ``check --repair`` removes."""
     try:
         suffix = path.suffix.lower()
-        streamed = suffix in ingest.TEXT_SUFFIXES and file_size(path, limits.max_file_bytes) > STREAM_ABOVE
+        size = file_size(path, limits.max_file_bytes)
         data: bytes | None = None
         with _reading():
-            if streamed:
+            if suffix in ingest.TEXT_SUFFIXES and size > STREAM_ABOVE:
                 with path.open("rb") as handle:
                     sha256, size = hashlib.file_digest(handle, "sha256").hexdigest(), handle.tell()
             else:
-                data = read_bytes(path, limits.max_file_bytes)
+                data = ingest.read_capped(path, limits.max_file_bytes)  # refused if it grew past the limit
                 sha256, size = hashlib.sha256(data).hexdigest(), len(data)
         if db is not None:
             with db.read() as session:

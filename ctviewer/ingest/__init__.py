@@ -52,11 +52,7 @@ def read_document_file(path: Path, limits: Limits, *, name: Path | None = None) 
     name = name or path
     suffix = name.suffix.lower()
     if suffix not in TEXT_SUFFIXES:
-        with path.open("rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)
-        if len(data) > limits.max_file_bytes:
-            raise RejectedFile(f"file too large (over the {limits.max_file_bytes // MB} MB limit)")
-        return read_document(name, data, limits)
+        return read_document(name, read_capped(path, limits.max_file_bytes), limits)
     from ctviewer.ingest.text import read_text
 
     with path.open("rb") as handle:
@@ -64,6 +60,15 @@ def read_document_file(path: Path, limits: Limits, *, name: Path | None = None) 
             raise RejectedFile("empty file")
         draft = read_text(handle, markdown=suffix != ".txt", max_chars=limits.max_text_chars)
     return finish(draft, name, limits)
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, refused once they pass ``limit`` (however large it claimed to be)."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise RejectedFile(f"file too large (over the {limit // MB} MB limit)")
+    return data
 
 
 def _read(suffix: str, data: bytes, limits: Limits) -> Draft:
