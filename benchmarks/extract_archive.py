@@ -27,8 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-n", type=int, default=500, help="number of speeches (newest sessions first)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--workers", type=int, default=None, help="extraction processes (default: up to 2)")
-    ap.add_argument("--compare", type=int, default=600,
-                    help="compare extraction alone with NER-only on this many of the texts (0: skip)")
+    ap.add_argument(
+        "--compare",
+        type=int,
+        default=600,
+        help="compare extraction alone with NER-only on this many of the texts (0: skip)",
+    )
     args = ap.parse_args(argv)
 
     files = sorted(args.corpus.glob("Session */*.txt"), reverse=True)[: args.n]
@@ -57,13 +61,17 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         result = library.extract()
         ext_s = time.perf_counter() - t0
-        print(f"ctviewer extract (store + re-index): {ext_s:7.1f} s  {len(texts) / ext_s:6.2f} docs/s  "
-              f"{words / ext_s:8,.0f} words/s   {result.mentions:,} mentions, {result.entities_created:,} entities, "
-              f"{len(library.suggestions()):,} suggestions")
+        print(
+            f"ctviewer extract (store + re-index): {ext_s:7.1f} s  {len(texts) / ext_s:6.2f} docs/s  "
+            f"{words / ext_s:8,.0f} words/s   {result.mentions:,} mentions, {result.entities_created:,} entities, "
+            f"{len(library.suggestions()):,} suggestions"
+        )
         library.close()
         n_docs = len(texts)
-        print(f"projected 10,000 speeches: {ext_s / n_docs * 10_000 / 60:.1f} min "
-              f"(average speech here: {words / n_docs:,.0f} words)")
+        print(
+            f"projected 10,000 speeches: {ext_s / n_docs * 10_000 / 60:.1f} min "
+            f"(average speech here: {words / n_docs:,.0f} words)"
+        )
 
         if args.compare <= 0:
             return 0
@@ -99,9 +107,11 @@ def main(argv: list[str] | None = None) -> int:
                 pass
             ner[n_process] = time.perf_counter() - t0
         for n_process in (1, 2):
-            print(f"{n_process} process(es): ctviewer extraction {words / ours[n_process]:8,.0f} words/s   "
-                  f"spaCy NER only {words / ner[n_process]:8,.0f} words/s   "
-                  f"ratio {ner[n_process] / ours[n_process]:.2f} (model load included)")
+            print(
+                f"{n_process} process(es): ctviewer extraction {words / ours[n_process]:8,.0f} words/s   "
+                f"spaCy NER only {words / ner[n_process]:8,.0f} words/s   "
+                f"ratio {ner[n_process] / ours[n_process]:.2f} (model load included)"
+            )
         if len(texts) == n_docs:
             print(f"end-to-end (store + re-index) / NER-only with 2 processes: {ext_s / ner[2]:.2f}")
     finally:

@@ -39,8 +39,10 @@ sys.path.insert(0, str(REPO))
 from ctviewer.library import Library  # noqa: E402
 from ctviewer.settings import MB  # noqa: E402
 
-SENTENCE = ("The Shanghai Cooperation Organisation Regional Anti-Terrorist Structure in Tashkent "
-            "and the OSCE Secretariat agreed on closer cooperation against terrorism financing. ")
+SENTENCE = (
+    "The Shanghai Cooperation Organisation Regional Anti-Terrorist Structure in Tashkent "
+    "and the OSCE Secretariat agreed on closer cooperation against terrorism financing. "
+)
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -118,8 +120,10 @@ def gui_import(line: Path, root: Path, work: Path) -> None:
     import_ms = (started["extraction"] or ended) - started["import"]
     print(f"desktop app: import {import_ms / 1000:.1f} s, longest GUI-thread gap {longest['import']} ms")
     if result.extraction is not None:
-        print(f"desktop app: extraction {(ended - started['extraction']) / 1000:.1f} s "
-              f"({result.extraction.mentions:,} mentions), longest GUI-thread gap {longest['extraction']} ms")
+        print(
+            f"desktop app: extraction {(ended - started['extraction']) / 1000:.1f} s "
+            f"({result.extraction.mentions:,} mentions), longest GUI-thread gap {longest['extraction']} ms"
+        )
     print(f"outcome: {[(o.status, o.reason, list(o.warnings)) for o in result.report.outcomes]}")
     session.close()
 
@@ -149,16 +153,22 @@ def main() -> None:
         heartbeat.join()
         outcome = report.outcomes[0]
         print(f"file: {line.stat().st_size / MB:.0f} MB, one line; outcome {outcome.status} {outcome.reason or ''}")
-        print(f"import: {took:.1f} s; peak RSS {peak_rss_mb():.0f} MB (+{peak_rss_mb() - base:.0f} MB over "
-              f"{base:.0f} MB after opening); worker peak RSS {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+        print(
+            f"import: {took:.1f} s; peak RSS {peak_rss_mb():.0f} MB (+{peak_rss_mb() - base:.0f} MB over "
+            f"{base:.0f} MB after opening); worker peak RSS {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+        )
         print(f"longest heartbeat gap during the import: {heartbeat.longest * 1000:.0f} ms")
         if outcome.document_id is not None:
             doc = library.document(outcome.document_id)
             original = next(library.archive.originals.all_files())
-            print(f"stored text: {len(doc.text):,} characters; truncated={doc.truncated}; "
-                  f"warnings={list(outcome.warnings)}")
-            print(f"stored original: {original.stat().st_size / MB:.0f} MB "
-                  f"({'the whole file' if original.stat().st_size == line.stat().st_size else 'INCOMPLETE'})")
+            print(
+                f"stored text: {len(doc.text):,} characters; truncated={doc.truncated}; "
+                f"warnings={list(outcome.warnings)}"
+            )
+            print(
+                f"stored original: {original.stat().st_size / MB:.0f} MB "
+                f"({'the whole file' if original.stat().st_size == line.stat().st_size else 'INCOMPLETE'})"
+            )
             print(f"search 'Tashkent': {library.search('Tashkent').total} hit(s)")
         if args.extract:
             started = time.perf_counter()

@@ -30,12 +30,34 @@ from ungd import sample, speech_files  # noqa: E402
 from ctviewer.library import Library  # noqa: E402
 
 QUERIES = [
-    "terrorism", "Afghanistan", "sanctions", "climate", "nuclear", "Uzbekistan", "refugees", "pandemic",
-    "terrorism AND Afghanistan", "climate AND security", "Syria OR Iraq", "peacekeeping OR mediation",
-    "terrorism NOT Afghanistan", "sustainable development goals", '"Security Council reform"',
-    '"weapons of mass destruction"', '"Central Asia"', '"rule of law"', "terror*", "extrem*", "nucle*",
-    "migra*", "title:KAZ", "date:[2015 TO 2020] AND terrorism", "lang:en AND cyber*", "terorism~",
-    "(Russia OR China) AND sanctions", "Kazakhstan AND nuclear AND disarmament",
+    "terrorism",
+    "Afghanistan",
+    "sanctions",
+    "climate",
+    "nuclear",
+    "Uzbekistan",
+    "refugees",
+    "pandemic",
+    "terrorism AND Afghanistan",
+    "climate AND security",
+    "Syria OR Iraq",
+    "peacekeeping OR mediation",
+    "terrorism NOT Afghanistan",
+    "sustainable development goals",
+    '"Security Council reform"',
+    '"weapons of mass destruction"',
+    '"Central Asia"',
+    '"rule of law"',
+    "terror*",
+    "extrem*",
+    "nucle*",
+    "migra*",
+    "title:KAZ",
+    "date:[2015 TO 2020] AND terrorism",
+    "lang:en AND cyber*",
+    "terorism~",
+    "(Russia OR China) AND sanctions",
+    "Kazakhstan AND nuclear AND disarmament",
 ]
 
 
@@ -84,15 +106,21 @@ def run(n: int, work: Path) -> None:
     library.optimize_index()
     merge_s = time.perf_counter() - started
     assert len(report.of("imported")) + len(report.of("duplicate")) == len(files), report.of("failed")[:3]
-    print(f"ctviewer import+index:     {pipeline_s:7.1f} s  {len(files) / pipeline_s:6.1f} docs/s  "
-          f"{mb / pipeline_s:5.2f} MB/s  (duplicates {len(report.of('duplicate'))}, searchable throughout)")
+    print(
+        f"ctviewer import+index:     {pipeline_s:7.1f} s  {len(files) / pipeline_s:6.1f} docs/s  "
+        f"{mb / pipeline_s:5.2f} MB/s  (duplicates {len(report.of('duplicate'))}, searchable throughout)"
+    )
     print(f"throughput ratio vs bare:  {bare_s / pipeline_s:7.2f}x  (target >= 0.8x)")
-    print(f"merging {segments} index segments afterwards: {merge_s:5.1f} s  "
-          f"(ratio including it: {bare_s / (pipeline_s + merge_s):.2f}x)")
+    print(
+        f"merging {segments} index segments afterwards: {merge_s:5.1f} s  "
+        f"(ratio including it: {bare_s / (pipeline_s + merge_s):.2f}x)"
+    )
     db = sum(p.stat().st_size for p in root.glob("ctviewer.sqlite3*"))
     print(f"database size:             {db / 1e6:7.1f} MB")
-    print(f"index size:                {folder_size(root / 'index') / 1e6:7.1f} MB "
-          f"(bare Whoosh {folder_size(work / f'bare-{n}') / 1e6:.1f} MB)")
+    print(
+        f"index size:                {folder_size(root / 'index') / 1e6:7.1f} MB "
+        f"(bare Whoosh {folder_size(work / f'bare-{n}') / 1e6:.1f} MB)"
+    )
     print(f"originals size:            {folder_size(root / 'originals') / 1e6:7.1f} MB")
 
     for snippets in (False, True):
@@ -103,19 +131,23 @@ def run(n: int, work: Path) -> None:
                 library.search(q, limit=10, snippets=snippets)
                 timings.append((time.perf_counter() - t) * 1000)
         label = "with top-10 highlighting" if snippets else "without highlighting   "
-        print(f"search {label}: p50 {percentile(timings, 0.5):6.1f} ms  p95 {percentile(timings, 0.95):6.1f} ms  "
-              f"max {max(timings):6.1f} ms  ({len(timings)} queries)")
+        print(
+            f"search {label}: p50 {percentile(timings, 0.5):6.1f} ms  p95 {percentile(timings, 0.95):6.1f} ms  "
+            f"max {max(timings):6.1f} ms  ({len(timings)} queries)"
+        )
     library.close()
 
     walls = []
     for q in ("terrorism", '"Central Asia" AND security', "terror*"):
         for _ in range(2):
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "ctviewer", "--archive", str(root), "search", q], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "ctviewer", "--archive", str(root), "search", q], check=True, capture_output=True
+            )
             walls.append(time.perf_counter() - t)
-    print(f"`ctviewer search` wall:    median {statistics.median(walls):.2f} s  max {max(walls):.2f} s  "
-          "(target < 0.7 s)")
+    print(
+        f"`ctviewer search` wall:    median {statistics.median(walls):.2f} s  max {max(walls):.2f} s  (target < 0.7 s)"
+    )
 
 
 def main() -> None:

@@ -37,9 +37,19 @@ from ctviewer.errors import KnownError  # noqa: E402
 from ctviewer.library import Library  # noqa: E402
 
 QUERIES = [
-    "terrorism", "Afghanistan AND sanctions", '"Security Council"', "extrem*", "terorism~", "date:[1990 TO 2000]",
-    "climate OR nuclear", "(Russia OR China) AND security", "title:statement", "refugees NOT Syria",
-    "note:soak", "tag:soak", "annotated:yes AND peace",
+    "terrorism",
+    "Afghanistan AND sanctions",
+    '"Security Council"',
+    "extrem*",
+    "terorism~",
+    "date:[1990 TO 2000]",
+    "climate OR nuclear",
+    "(Russia OR China) AND security",
+    "title:statement",
+    "refugees NOT Syria",
+    "note:soak",
+    "tag:soak",
+    "annotated:yes AND peace",
 ]
 WORDS = ["commitment", "claim", "follow up", "contradiction", "question", "priority", "soak"]
 
@@ -64,8 +74,12 @@ def speeches(work: Path) -> list[Path]:
 
 
 def state(library: Library, root: Path) -> dict[str, float]:
-    return {"rss_mb": rss_mb(), "open_files": open_files(), "wal_mb": size_mb(root / "ctviewer.sqlite3-wal"),
-            "segments": library.index_segments()}
+    return {
+        "rss_mb": rss_mb(),
+        "open_files": open_files(),
+        "wal_mb": size_mb(root / "ctviewer.sqlite3-wal"),
+        "segments": library.index_segments(),
+    }
 
 
 def one_round(library: Library, rng: random.Random, live: list[int], doc_ids: list[int]) -> None:
@@ -77,12 +91,18 @@ def one_round(library: Library, rng: random.Random, live: list[int], doc_ids: li
         text = library.document(doc).text
         if len(text) > 200:
             start = rng.randrange(0, len(text) - 100)
-            change = library.annotate(doc, start=start, end=start + rng.randint(20, 90),
-                                      note=f"soak {rng.choice(WORDS)}", tags=[rng.choice(WORDS)])
+            change = library.annotate(
+                doc,
+                start=start,
+                end=start + rng.randint(20, 90),
+                note=f"soak {rng.choice(WORDS)}",
+                tags=[rng.choice(WORDS)],
+            )
             live.extend(change.annotations)
     elif action < 0.75:
-        library.edit_annotation(rng.choice(live), note=f"soak edited {rng.choice(WORDS)}",
-                                tags=[rng.choice(WORDS), "soak"])
+        library.edit_annotation(
+            rng.choice(live), note=f"soak edited {rng.choice(WORDS)}", tags=[rng.choice(WORDS), "soak"]
+        )
     elif action < 0.9:
         victim = live.pop(rng.randrange(len(live)))
         library.delete_annotation(victim)
@@ -128,29 +148,34 @@ def main() -> None:
             if i % 100 == 0:
                 clock += timedelta(hours=1)
                 taken += auto_backup(library.archive.paths, now=clock) is not None
-                report = library.import_paths(pool[next_file: next_file + 20])
+                report = library.import_paths(pool[next_file : next_file + 20])
                 next_file += 20
                 doc_ids += [o.document_id for o in report.of("imported") if o.document_id is not None]
             if i == warm_up:
                 baseline = state(library, root)
             if i % max(1, args.rounds // 10) == 0:
                 now = state(library, root)
-                print(f"round {i:5d}: rss {now['rss_mb']:6.1f} MB  files {now['open_files']:3.0f}  "
-                      f"wal {now['wal_mb']:5.1f} MB  segments {now['segments']:2.0f}  "
-                      f"annotations {len(live)}  documents {len(doc_ids)}", flush=True)
+                print(
+                    f"round {i:5d}: rss {now['rss_mb']:6.1f} MB  files {now['open_files']:3.0f}  "
+                    f"wal {now['wal_mb']:5.1f} MB  segments {now['segments']:2.0f}  "
+                    f"annotations {len(live)}  documents {len(doc_ids)}",
+                    flush=True,
+                )
         elapsed = time.perf_counter() - started
         end = state(library, root)
         library.close()
         drift = (end["rss_mb"] - baseline["rss_mb"]) / baseline["rss_mb"] * 100
-        print(f"\n{args.rounds:,} rounds in {elapsed:.0f} s ({args.rounds / elapsed:.1f} rounds/s), "
-              f"{errors} refused")
-        print(f"memory:        {baseline['rss_mb']:.1f} -> {end['rss_mb']:.1f} MB  drift {drift:+.1f}% "
-              "(target under 10%)")
+        print(f"\n{args.rounds:,} rounds in {elapsed:.0f} s ({args.rounds / elapsed:.1f} rounds/s), {errors} refused")
+        print(
+            f"memory:        {baseline['rss_mb']:.1f} -> {end['rss_mb']:.1f} MB  drift {drift:+.1f}% (target under 10%)"
+        )
         print(f"open files:    {baseline['open_files']:.0f} -> {end['open_files']:.0f} (target flat)")
         print(f"WAL file:      {baseline['wal_mb']:.1f} -> {end['wal_mb']:.1f} MB (target bounded)")
         print(f"index segments: {baseline['segments']:.0f} -> {end['segments']:.0f}")
-        print(f"backups:       {taken} automatic backups taken, {len(list_backups(library.archive.paths))} "
-              "kept after rotation")
+        print(
+            f"backups:       {taken} automatic backups taken, {len(list_backups(library.archive.paths))} "
+            "kept after rotation"
+        )
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

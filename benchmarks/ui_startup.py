@@ -68,13 +68,37 @@ RESULT_PREFIX = "UI-BENCH-RESULT "
 
 # Words, phrases, prefixes, fuzzy terms, fields, ranges and entity fields, as analysts type them.
 QUERIES = [
-    "terrorism", "Afghanistan", "sanctions", "climate", "nuclear", "Uzbekistan", "refugees", "pandemic",
-    "terrorism AND Afghanistan", "climate AND security", "Syria OR Iraq", "peacekeeping OR mediation",
-    "terrorism NOT Afghanistan", "sustainable development goals", '"Security Council reform"',
-    '"weapons of mass destruction"', '"Central Asia"', '"rule of law"', "terror*", "extrem*", "nucle*",
-    "migra*", "title:KAZ", "date:[2015 TO 2020] AND terrorism", "lang:en AND cyber*", "terorism~",
-    "(Russia OR China) AND sanctions", "Kazakhstan AND nuclear AND disarmament", "person:guterres",
-    "org:osce", "place:tashkent",
+    "terrorism",
+    "Afghanistan",
+    "sanctions",
+    "climate",
+    "nuclear",
+    "Uzbekistan",
+    "refugees",
+    "pandemic",
+    "terrorism AND Afghanistan",
+    "climate AND security",
+    "Syria OR Iraq",
+    "peacekeeping OR mediation",
+    "terrorism NOT Afghanistan",
+    "sustainable development goals",
+    '"Security Council reform"',
+    '"weapons of mass destruction"',
+    '"Central Asia"',
+    '"rule of law"',
+    "terror*",
+    "extrem*",
+    "nucle*",
+    "migra*",
+    "title:KAZ",
+    "date:[2015 TO 2020] AND terrorism",
+    "lang:en AND cyber*",
+    "terorism~",
+    "(Russia OR China) AND sanctions",
+    "Kazakhstan AND nuclear AND disarmament",
+    "person:guterres",
+    "org:osce",
+    "place:tashkent",
 ]
 
 
@@ -98,8 +122,15 @@ def is_built(root: Path) -> bool:
 
 
 def mark_built(root: Path, how: str, started: float) -> None:
-    (root / BUILT_MARK).write_text(json.dumps({"how": how, "build_seconds": round(time.perf_counter() - started, 1),
-                                               "built_at": time.strftime("%Y-%m-%d %H:%M:%S")}))
+    (root / BUILT_MARK).write_text(
+        json.dumps(
+            {
+                "how": how,
+                "build_seconds": round(time.perf_counter() - started, 1),
+                "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+            }
+        )
+    )
 
 
 def build_imported(root: Path) -> None:
@@ -115,8 +146,10 @@ def build_imported(root: Path) -> None:
         count = library.document_count()
     finally:
         library.close()
-    how = (f"{count:,} UNGD speeches imported with Library.import_paths (full pipeline, extraction pending; "
-           f"{len(report.of('duplicate'))} duplicates, {len(report.of('failed'))} failed), index optimised")
+    how = (
+        f"{count:,} UNGD speeches imported with Library.import_paths (full pipeline, extraction pending; "
+        f"{len(report.of('duplicate'))} duplicates, {len(report.of('failed'))} failed), index optimised"
+    )
     mark_built(root, how, started)
 
 
@@ -159,10 +192,15 @@ def build_direct(root: Path) -> None:
                     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
                     extracted = ExtractedText(text=text, raw_text=text, file_type="txt", date=date, language="en")
                     documents.insert_document(
-                        session, extracted, sha256=digest, size_bytes=len(text.encode()),
+                        session,
+                        extracted,
+                        sha256=digest,
+                        size_bytes=len(text.encode()),
                         source_path=f"/bench/{title.replace(' ', '_')}.txt",
                         original_name=f"{title.replace(' ', '_')}.txt",
-                        imported_at="2026-01-01T00:00:00+00:00", title=title)
+                        imported_at="2026-01-01T00:00:00+00:00",
+                        title=title,
+                    )
             batch.clear()
 
         for n, row in enumerate(speech_parts(speech_files(), LARGE_DOCS), 1):
@@ -177,9 +215,11 @@ def build_direct(root: Path) -> None:
         count = library.document_count()
     finally:
         library.close()
-    how = (f"{count:,} parts of UNGD speeches (~{PART_CHARS:,} characters each) inserted directly through "
-           f"ctviewer.db.documents.insert_document in {inserted:.0f} s (no originals, no entities), "
-           f"then Library.reindex() indexed {indexed:,} documents")
+    how = (
+        f"{count:,} parts of UNGD speeches (~{PART_CHARS:,} characters each) inserted directly through "
+        f"ctviewer.db.documents.insert_document in {inserted:.0f} s (no originals, no entities), "
+        f"then Library.reindex() indexed {indexed:,} documents"
+    )
     mark_built(root, how, started)
 
 
@@ -212,15 +252,26 @@ def percentile(values: list[float], q: float) -> float:
 def run_child(mode: str, root: Path, *extra: str) -> dict[str, Any]:
     """Run this file as ``--child MODE`` in a fresh process; returns its result line."""
     with tempfile.TemporaryDirectory(prefix="ctviewer-ui-bench-") as home:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=home, XDG_DATA_HOME=home,
-                   XDG_CACHE_HOME=home, QT_LOGGING_RULES="qt.qpa.*=false")
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            XDG_CONFIG_HOME=home,
+            XDG_DATA_HOME=home,
+            XDG_CACHE_HOME=home,
+            QT_LOGGING_RULES="qt.qpa.*=false",
+        )
         env.pop("CTVIEWER_ARCHIVE", None)  # the archive is given on the command line
         env["UI_BENCH_T0"] = repr(time.time())
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", mode, str(root), *extra],
-                              env=env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--child", mode, str(root), *extra],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
-            return json.loads(line[len(RESULT_PREFIX):])
+            return json.loads(line[len(RESULT_PREFIX) :])
     raise RuntimeError(f"child {mode} failed (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
 
 
@@ -228,52 +279,71 @@ def measure_startup(root: Path, runs: int) -> None:
     print(f"\n(i) start-up to a usable window, {root.name}  [{load_note()}]", flush=True)
     results = [run_child("startup", root) for _ in range(runs)]
     for n, r in enumerate(results, 1):
-        print(f"  run {n}: {r['usable_s']:.3f} s to the first rows painted  (interpreter + CLI imports "
-              f"{r['imported_s']:.3f} s, window shown {r['shown_s']:.3f} s; {r['rows']:,} rows; "
-              f"spacy imported: {r['spacy']}, RSS {r['rss_mb']:.0f} MB)")
+        print(
+            f"  run {n}: {r['usable_s']:.3f} s to the first rows painted  (interpreter + CLI imports "
+            f"{r['imported_s']:.3f} s, window shown {r['shown_s']:.3f} s; {r['rows']:,} rows; "
+            f"spacy imported: {r['spacy']}, RSS {r['rss_mb']:.0f} MB)"
+        )
     usable = [r["usable_s"] for r in results]
     verdict = "OK" if statistics.median(usable) < 1.5 else "OVER TARGET"
-    print(f"  => median {statistics.median(usable):.3f} s, worst {max(usable):.3f} s over {runs} launches "
-          f"(target < 1.5 s: {verdict}); spaCy imported in any run: {any(r['spacy'] for r in results)}")
+    print(
+        f"  => median {statistics.median(usable):.3f} s, worst {max(usable):.3f} s over {runs} launches "
+        f"(target < 1.5 s: {verdict}); spaCy imported in any run: {any(r['spacy'] for r in results)}"
+    )
 
 
 def measure_search(root: Path, passes: int) -> None:
-    print(f"\n(ii) query to results on screen in the search pane, {root.name}, {len(QUERIES)} queries x {passes} "
-          f"passes  [{load_note()}]", flush=True)
+    print(
+        f"\n(ii) query to results on screen in the search pane, {root.name}, {len(QUERIES)} queries x {passes} "
+        f"passes  [{load_note()}]",
+        flush=True,
+    )
     r = run_child("search", root, str(passes))
     timings: list[float] = r["timings_ms"]
     cold = timings[: len(QUERIES)]
-    print(f"  first pass (each query new):  p50 {percentile(cold, 0.5):6.1f} ms  p95 {percentile(cold, 0.95):6.1f} ms"
-          f"  max {max(cold):6.1f} ms")
+    print(
+        f"  first pass (each query new):  p50 {percentile(cold, 0.5):6.1f} ms  p95 {percentile(cold, 0.95):6.1f} ms"
+        f"  max {max(cold):6.1f} ms"
+    )
     verdict = "OK" if percentile(timings, 0.95) < 200 else "OVER TARGET"
-    print(f"  all {len(timings)} searches:          p50 {percentile(timings, 0.5):6.1f} ms  "
-          f"p95 {percentile(timings, 0.95):6.1f} ms  max {max(timings):6.1f} ms  (target p95 < 200 ms: {verdict})")
+    print(
+        f"  all {len(timings)} searches:          p50 {percentile(timings, 0.5):6.1f} ms  "
+        f"p95 {percentile(timings, 0.95):6.1f} ms  max {max(timings):6.1f} ms  (target p95 < 200 ms: {verdict})"
+    )
     core = [t for t in r["core_ms"] if t == t]  # NaN: no status figure (a refused query)
     if core:
-        print(f"  of which the search on the read lane (library.search with facets for up to "
-              f"{r['page_size']} hits, no snippets, plus their rows): p50 {percentile(core, 0.5):6.1f} ms  "
-              f"p95 {percentile(core, 0.95):6.1f} ms")
+        print(
+            f"  of which the search on the read lane (library.search with facets for up to "
+            f"{r['page_size']} hits, no snippets, plus their rows): p50 {percentile(core, 0.5):6.1f} ms  "
+            f"p95 {percentile(core, 0.95):6.1f} ms"
+        )
     snippets: list[float] = r["snippets_ms"]
     if snippets:
-        print(f"  query to the snippets of the rows on screen painted (second request): "
-              f"p50 {percentile(snippets, 0.5):6.1f} ms  p95 {percentile(snippets, 0.95):6.1f} ms")
+        print(
+            f"  query to the snippets of the rows on screen painted (second request): "
+            f"p50 {percentile(snippets, 0.5):6.1f} ms  p95 {percentile(snippets, 0.95):6.1f} ms"
+        )
     slow = sorted(zip(r["queries"], timings, strict=True), key=lambda qt: -qt[1])[:3]
     print("  slowest: " + ", ".join(f"{q!r} {t:.0f} ms" for q, t in slow))
     opened: list[float] = r["reader_ms"]
     if opened:
-        print(f"  reader opened at the first hit (hit spans found): p50 {percentile(opened, 0.5):6.1f} ms  "
-              f"p95 {percentile(opened, 0.95):6.1f} ms  ({len(opened)} documents)")
+        print(
+            f"  reader opened at the first hit (hit spans found): p50 {percentile(opened, 0.5):6.1f} ms  "
+            f"p95 {percentile(opened, 0.95):6.1f} ms  ({len(opened)} documents)"
+        )
 
 
 def measure_memory(root: Path, runs: int) -> None:
     print(f"\n(iii) resident memory with {root.name} open  [{load_note()}]", flush=True)
     results = [run_child("memory", root) for _ in range(runs)]
     for n, r in enumerate(results, 1):
-        print(f"  run {n}: {r['rows']:,} rows; usable after {r['usable_s']:.3f} s; VmRSS {r['rss_usable_mb']:.0f} MB "
-              f"when usable, {r['rss_mb']:.0f} MB after scrolling the whole table ({r['pages']} pages of rows "
-              f"read, {r['cached_rows']:,} rows cached); of which RssAnon {r['anon_mb']:.0f} MB, RssFile "
-              f"{r['file_mb']:.0f} MB (mapped index and libraries); peak VmHWM {r['hwm_mb']:.0f} MB; "
-              f"{r['searched_mb']:.0f} MB after a search ({r['searched_total']:,} hits)")
+        print(
+            f"  run {n}: {r['rows']:,} rows; usable after {r['usable_s']:.3f} s; VmRSS {r['rss_usable_mb']:.0f} MB "
+            f"when usable, {r['rss_mb']:.0f} MB after scrolling the whole table ({r['pages']} pages of rows "
+            f"read, {r['cached_rows']:,} rows cached); of which RssAnon {r['anon_mb']:.0f} MB, RssFile "
+            f"{r['file_mb']:.0f} MB (mapped index and libraries); peak VmHWM {r['hwm_mb']:.0f} MB; "
+            f"{r['searched_mb']:.0f} MB after a search ({r['searched_total']:,} hits)"
+        )
     worst = max(max(r["rss_mb"], r["searched_mb"]) for r in results)
     verdict = "OK" if worst < 500 else "OVER"
     print(f"  => VmRSS after scrolling and searching: worst {worst:.0f} MB (target < 500 MB: {verdict})")
@@ -376,8 +446,9 @@ def search_timings(qapp: Any, win: Any, passes: int) -> dict[str, Any]:
             pane.results_view.viewport().repaint()  # synchronous: the delegate paints every visible row
             timings.append((time.perf_counter() - started) * 1000)
             if pane.model.rowCount():  # the second request: snippets of the rows on screen
-                wait_until(qapp, lambda: not pane.snippets_pending()
-                           and not pane.model.missing_snippets(pane.visible_rows()))
+                wait_until(
+                    qapp, lambda: not pane.snippets_pending() and not pane.model.missing_snippets(pane.visible_rows())
+                )
                 pane.results_view.viewport().repaint()
                 snippets_ms.append((time.perf_counter() - started) * 1000)
             queries.append(query)
@@ -393,8 +464,14 @@ def search_timings(qapp: Any, win: Any, passes: int) -> dict[str, Any]:
                 win.reader.text_edit.viewport().repaint()
                 reader_ms.append((time.perf_counter() - started) * 1000)
                 qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-    return {"timings_ms": timings, "queries": queries, "reader_ms": reader_ms, "core_ms": core_ms,
-            "snippets_ms": snippets_ms, "page_size": pane.PAGE_SIZE}
+    return {
+        "timings_ms": timings,
+        "queries": queries,
+        "reader_ms": reader_ms,
+        "core_ms": core_ms,
+        "snippets_ms": snippets_ms,
+        "page_size": pane.PAGE_SIZE,
+    }
 
 
 def scroll_and_measure(qapp: Any, win: Any) -> dict[str, Any]:
@@ -418,9 +495,15 @@ def scroll_and_measure(qapp: Any, win: Any) -> dict[str, Any]:
     bar.setValue(bar.maximum() // 2)
     table.viewport().repaint()
     qapp.processEvents()
-    scrolled = {"rss_usable_mb": rss_usable, "rss_mb": memory_mb("VmRSS"), "hwm_mb": memory_mb("VmHWM"),
-                "anon_mb": memory_mb("RssAnon"), "file_mb": memory_mb("RssFile"),
-                "pages": len(model.pages_fetched), "cached_rows": model.cached_rows()}
+    scrolled = {
+        "rss_usable_mb": rss_usable,
+        "rss_mb": memory_mb("VmRSS"),
+        "hwm_mb": memory_mb("VmHWM"),
+        "anon_mb": memory_mb("RssAnon"),
+        "file_mb": memory_mb("RssFile"),
+        "pages": len(model.pages_fetched),
+        "cached_rows": model.cached_rows(),
+    }
     pane = win.search
     win.focus_search()
     finished: list[int] = []
@@ -439,16 +522,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the archives are kept")
     parser.add_argument("--rebuild", action="store_true", help="build the archives again")
-    parser.add_argument("--only", nargs="+", choices=("build", "startup", "search", "memory"),
-                        default=["startup", "search", "memory"])
+    parser.add_argument(
+        "--only", nargs="+", choices=("build", "startup", "search", "memory"), default=["startup", "search", "memory"]
+    )
     parser.add_argument("--runs", type=int, default=5, help="launches for the start-up figure")
     parser.add_argument("--passes", type=int, default=3, help="passes over the query set")
     args = parser.parse_args()
 
     import PySide6
 
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, PySide6 {PySide6.__version__}; "
-          f"{load_note()}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, PySide6 {PySide6.__version__}; {load_note()}"
+    )
     small, large = args.cache / f"docs-{SMALL_DOCS}", args.cache / f"docs-{LARGE_DOCS}"
     wants = set(args.only)
     if wants & {"build", "startup", "search"}:

@@ -136,14 +136,20 @@ class Phase:
     error: str | None = None
 
     def print(self) -> None:
-        print(f"[{self.name}] import {self.docs:,} speeches: {self.seconds:6.1f} s  "
-              f"{self.docs / self.seconds:6.1f} docs/s")
-        print(f"[{self.name}] WAL max {self.wal_max / MB:7.1f} MiB  at end {self.wal_end / MB:7.1f} MiB  "
-              f"(journal_size_limit {JOURNAL_SIZE_LIMIT / MB:.0f} MiB; "
-              f"{self.samples} samples every {SAMPLE_S * 1000:.0f} ms)")
+        print(
+            f"[{self.name}] import {self.docs:,} speeches: {self.seconds:6.1f} s  "
+            f"{self.docs / self.seconds:6.1f} docs/s"
+        )
+        print(
+            f"[{self.name}] WAL max {self.wal_max / MB:7.1f} MiB  at end {self.wal_end / MB:7.1f} MiB  "
+            f"(journal_size_limit {JOURNAL_SIZE_LIMIT / MB:.0f} MiB; "
+            f"{self.samples} samples every {SAMPLE_S * 1000:.0f} ms)"
+        )
         busy = [f for f in self.failed if "locked" in f.lower() or "busy" in f.lower()]
-        print(f"[{self.name}] errors: exception {self.error or 'none'}; failed files {len(self.failed)} "
-              f"(busy/locked: {len(busy)})" + (f" e.g. {self.failed[0]}" if self.failed else ""))
+        print(
+            f"[{self.name}] errors: exception {self.error or 'none'}; failed files {len(self.failed)} "
+            f"(busy/locked: {len(busy)})" + (f" e.g. {self.failed[0]}" if self.failed else "")
+        )
 
 
 def run_import(name: str, library: Library, files: list[Path]) -> Phase:
@@ -158,30 +164,39 @@ def run_import(name: str, library: Library, files: list[Path]) -> Phase:
             error = f"{type(exc).__name__}: {exc}"
         seconds = time.perf_counter() - started
     failed = [f"{o.path}: {o.reason}" for o in report.of("failed")]
-    return Phase(name, len(report.of("imported")), seconds, sampler.largest, db.wal_bytes(), sampler.samples,
-                 failed, error)
+    return Phase(
+        name, len(report.of("imported")), seconds, sampler.largest, db.wal_bytes(), sampler.samples, failed, error
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2000, help="speeches per phase (default 2,000)")
     parser.add_argument("--ungd", type=Path, default=UNPACKED, help="folder of unpacked UNGD .txt files")
-    parser.add_argument("--reader", choices=["process", "thread"], default="process",
-                        help="the long reader: a second process (another app instance) or a thread")
+    parser.add_argument(
+        "--reader",
+        choices=["process", "thread"],
+        default="process",
+        help="the long reader: a second process (another app instance) or a thread",
+    )
     parser.add_argument("--pace-ms", type=float, default=10.0, help="the reader's pause per row")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed afterwards)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ctviewer-wal-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; work folder {work}")
-    print("import path: Library.import_paths (reading in worker processes, SQLite, originals, Whoosh); "
-          "no spaCy (extraction is a separate step, not run)")
+    print(
+        "import path: Library.import_paths (reading in worker processes, SQLite, originals, Whoosh); "
+        "no spaCy (extraction is a separate step, not run)"
+    )
     try:
         files = speeches(args.ungd, work, 2 * args.n)
         half = len(files) // 2
         batch_a, batch_b = files[:half], files[half:]
-        print(f"speeches: {len(batch_a):,} + {len(batch_b):,} "
-              f"({sum(p.stat().st_size for p in files) / MB:.1f} MiB)", flush=True)
+        print(
+            f"speeches: {len(batch_a):,} + {len(batch_b):,} ({sum(p.stat().st_size for p in files) / MB:.1f} MiB)",
+            flush=True,
+        )
         root = work / "archive"
         shutil.rmtree(root, ignore_errors=True)
         library = Library.open(root)
@@ -199,11 +214,13 @@ def main() -> None:
                 stop: _Event = ctx.Event()
                 results: Any = ctx.Queue()
                 reader: threading.Thread | multiprocessing.process.BaseProcess = ctx.Process(
-                    target=long_reader, args=(str(db.path), args.pace_ms / 1000, started, stop, results))
+                    target=long_reader, args=(str(db.path), args.pace_ms / 1000, started, stop, results)
+                )
             else:
                 started, stop, results = threading.Event(), threading.Event(), queue.Queue()
-                reader = threading.Thread(target=long_reader,
-                                          args=(str(db.path), args.pace_ms / 1000, started, stop, results))
+                reader = threading.Thread(
+                    target=long_reader, args=(str(db.path), args.pace_ms / 1000, started, stop, results)
+                )
             reader.start()
             if not started.wait(60):
                 raise SystemExit("the reader did not start")
@@ -215,18 +232,24 @@ def main() -> None:
             outcome = results.get(timeout=120)
             reader.join(60)
             after_reader = db.wal_bytes()
-            print(f"[b] reader: {outcome['rows']:,} rows read, transaction held {outcome['held_s']:.1f} s, "
-                  f"documents seen at start {outcome['count_start']:,} / at end {outcome['count_end']:,} "
-                  f"({'consistent snapshot' if outcome['count_start'] == outcome['count_end'] else 'SNAPSHOT MOVED'})"
-                  f", error: {outcome['error'] or 'none'}")
-            print(f"[b] WAL once the reader ended, before any checkpoint: {after_reader / MB:.1f} MiB "
-                  "(SQLite shrinks nothing by itself)")
+            print(
+                f"[b] reader: {outcome['rows']:,} rows read, transaction held {outcome['held_s']:.1f} s, "
+                f"documents seen at start {outcome['count_start']:,} / at end {outcome['count_end']:,} "
+                f"({'consistent snapshot' if outcome['count_start'] == outcome['count_end'] else 'SNAPSHOT MOVED'})"
+                f", error: {outcome['error'] or 'none'}"
+            )
+            print(
+                f"[b] WAL once the reader ended, before any checkpoint: {after_reader / MB:.1f} MiB "
+                "(SQLite shrinks nothing by itself)"
+            )
             done = db.checkpoint()  # the default policy: TRUNCATE only when over journal_size_limit
             print(f"[b] checkpoint after the reader ended: {done}")
             wal_after = db.wal_bytes()
-            print(f"[b] WAL after it: {wal_after / MB:.1f} MiB "
-                  f"({'under' if wal_after <= JOURNAL_SIZE_LIMIT else 'OVER'} the "
-                  f"{JOURNAL_SIZE_LIMIT / MB:.0f} MiB journal_size_limit)")
+            print(
+                f"[b] WAL after it: {wal_after / MB:.1f} MiB "
+                f"({'under' if wal_after <= JOURNAL_SIZE_LIMIT else 'OVER'} the "
+                f"{JOURNAL_SIZE_LIMIT / MB:.0f} MiB journal_size_limit)"
+            )
             if not done.truncated:  # under the limit, so not truncated: show what a forced one costs
                 done = db.checkpoint(truncate=True)
                 print(f"[b] forced TRUNCATE checkpoint: {done}")

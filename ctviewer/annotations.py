@@ -111,8 +111,11 @@ class AnnotationService:
         with self.archive.writing(), self.archive.db.write(durable=True) as session:
             now = now_iso()
             yield session, now
-            touched = session.scalars(select(Annotation.document_id).where(
-                Annotation.modified_at == now, Annotation.document_id.is_not(None)).distinct())
+            touched = session.scalars(
+                select(Annotation.document_id)
+                .where(Annotation.modified_at == now, Annotation.document_id.is_not(None))
+                .distinct()
+            )
             self.index.mark_stale(session, [int(d) for d in touched if d is not None])
 
     def _reindex(self, doc_ids: Sequence[int | None]) -> None:
@@ -196,11 +199,24 @@ class AnnotationService:
                 linked = [e.id for e in queries.entities_in_range(session, doc_id, anchor.start, anchor.end)]
             else:
                 linked = self._entities(session, entities)
-            new_id = queries.insert_annotation(session, dict(
-                uid=str(uuid.uuid4()), document_id=doc_id, document_sha256=doc.sha256, start=anchor.start,
-                end=anchor.end, quote=anchor.quote, prefix=anchor.prefix, suffix=anchor.suffix, note=note,
-                color=color, orphaned=0, created_at=now, modified_at=now,
-            ))
+            new_id = queries.insert_annotation(
+                session,
+                dict(
+                    uid=str(uuid.uuid4()),
+                    document_id=doc_id,
+                    document_sha256=doc.sha256,
+                    start=anchor.start,
+                    end=anchor.end,
+                    quote=anchor.quote,
+                    prefix=anchor.prefix,
+                    suffix=anchor.suffix,
+                    note=note,
+                    color=color,
+                    orphaned=0,
+                    created_at=now,
+                    modified_at=now,
+                ),
+            )
             queries.set_tags(session, new_id, tag_list)
             queries.set_entities(session, new_id, linked)
         self._reindex([doc_id])
@@ -261,8 +277,17 @@ class AnnotationService:
                 raise AnnotationError(f"Annotation {annotation_id} has no document in this archive.")
             _, text = self._text(session, row.document_id)
             a = anchor_at(text, start, end)
-            queries.update_annotation(session, annotation_id, start=a.start, end=a.end, quote=a.quote,
-                                      prefix=a.prefix, suffix=a.suffix, orphaned=0, modified_at=now)
+            queries.update_annotation(
+                session,
+                annotation_id,
+                start=a.start,
+                end=a.end,
+                quote=a.quote,
+                prefix=a.prefix,
+                suffix=a.suffix,
+                orphaned=0,
+                modified_at=now,
+            )
             doc_id = row.document_id
         self._reindex([doc_id])
         return AnnotationChange(annotations=(annotation_id,), documents=(doc_id,))
@@ -296,8 +321,9 @@ class AnnotationService:
                         orphaned.append(row.id)
                     touched.append(doc_id)
         self._reindex(touched)
-        return AnnotationChange(annotations=tuple(adopted), documents=tuple(sorted(set(touched))),
-                                orphaned=tuple(orphaned))
+        return AnnotationChange(
+            annotations=tuple(adopted), documents=tuple(sorted(set(touched))), orphaned=tuple(orphaned)
+        )
 
     def reextract(self, doc_ids: Sequence[int] | None = None) -> ReextractReport:
         """Read the stored originals again with the current readers; where the clean text changed,
@@ -347,13 +373,17 @@ class AnnotationService:
                     for row in queries.rows_of_document(session, doc_id):
                         outcomes.append(apply_anchor(session, row, extracted.text, old_text, now))
                     entity_store.clear_documents(session, [doc_id])
-                    session.execute(update(Document).where(Document.id == doc_id)
-                                    .values(extraction_state="pending", pages=extracted.pages))
+                    session.execute(
+                        update(Document)
+                        .where(Document.id == doc_id)
+                        .values(extraction_state="pending", pages=extracted.pages)
+                    )
                     self.index.mark_stale(session, [doc_id])  # new text, with or without annotations
                     changed.append(doc_id)
             self._reindex(changed)
-        return ReextractReport(changed=tuple(changed), unchanged=tuple(unchanged), failed=tuple(failed),
-                               annotations=tuple(outcomes))
+        return ReextractReport(
+            changed=tuple(changed), unchanged=tuple(unchanged), failed=tuple(failed), annotations=tuple(outcomes)
+        )
 
     # -- exchange -----------------------------------------------------------------------------------
     def import_w3c(self, data: bytes) -> AnnotationImportReport:
@@ -402,29 +432,53 @@ class AnnotationService:
                     continue
                 color = item.color if item.color and queries.color_exists(session, item.color) else "yellow"
                 linked = [e for e in (queries.entity_by_name(session, n) for n in item.entity_names) if e is not None]
-                new_id = queries.insert_annotation(session, dict(
-                    uid=item.uid, document_id=doc_id, document_sha256=item.sha256, start=a.start, end=a.end,
-                    quote=a.quote, prefix=a.prefix, suffix=a.suffix, note=item.note, color=color,
-                    orphaned=int(result.orphaned), created_at=item.created or now, modified_at=item.modified or now,
-                ))
+                new_id = queries.insert_annotation(
+                    session,
+                    dict(
+                        uid=item.uid,
+                        document_id=doc_id,
+                        document_sha256=item.sha256,
+                        start=a.start,
+                        end=a.end,
+                        quote=a.quote,
+                        prefix=a.prefix,
+                        suffix=a.suffix,
+                        note=item.note,
+                        color=color,
+                        orphaned=int(result.orphaned),
+                        created_at=item.created or now,
+                        modified_at=item.modified or now,
+                    ),
+                )
                 queries.set_tags(session, new_id, tags)
                 queries.set_entities(session, new_id, list(dict.fromkeys(linked)))
                 imported.append(new_id)
                 orphans += int(result.orphaned)
                 touched.add(doc_id)
         self._reindex(sorted(touched))
-        return AnnotationImportReport(imported=tuple(imported), duplicates=duplicates,
-                                      unmatched_documents=tuple(missing_docs), unmatched=unmatched,
-                                      orphaned=orphans, invalid=tuple(invalid))
+        return AnnotationImportReport(
+            imported=tuple(imported),
+            duplicates=duplicates,
+            unmatched_documents=tuple(missing_docs),
+            unmatched=unmatched,
+            orphaned=orphans,
+            invalid=tuple(invalid),
+        )
 
     # -- reading ------------------------------------------------------------------------------------
     def list_annotations(
-        self, f: AnnotationFilter | None = None, *, sort: AnnotationSort = "created", descending: bool = False,
-        offset: int = 0, limit: int | None = None,
+        self,
+        f: AnnotationFilter | None = None,
+        *,
+        sort: AnnotationSort = "created",
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[AnnotationRecord]:
         with self.archive.db.read() as session:
-            ids = queries.list_ids(session, f or AnnotationFilter(), sort=sort, descending=descending,
-                                   offset=offset, limit=limit)
+            ids = queries.list_ids(
+                session, f or AnnotationFilter(), sort=sort, descending=descending, offset=offset, limit=limit
+            )
             return queries.records(session, ids)
 
     def get(self, annotation_id: int) -> AnnotationRecord:

@@ -61,7 +61,7 @@ def anchor_at(text: str, start: int, end: int) -> Anchor:
         raise AnchorError(f"The range {start}-{end} is not inside the document (0-{len(text)}).")
     if not text[start:end].strip():
         raise AnchorError("The passage is empty (only white space).")
-    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
 
 
 def occurrences(text: str, quote: str) -> list[int]:
@@ -86,8 +86,10 @@ def anchor_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor
         raise AnchorError(f"The quote {_short(quote)} is not in the document.")
     if occurrence is None:
         if len(found) > 1:
-            raise AnchorError(f"The quote {_short(quote)} occurs {len(found)} times in the document; "
-                              "say which one with --occurrence N.")
+            raise AnchorError(
+                f"The quote {_short(quote)} occurs {len(found)} times in the document; "
+                "say which one with --occurrence N."
+            )
         occurrence = 1
     if not 1 <= occurrence <= len(found):
         raise AnchorError(f"The quote {_short(quote)} occurs {len(found)} times; there is no occurrence {occurrence}.")
@@ -104,10 +106,10 @@ def _context_score(text: str, start: int, end: int, anchor: Anchor) -> float:
     """How well the text around ``[start, end)`` agrees with the stored prefix and suffix (0-200)."""
     score = 0.0
     if anchor.prefix:
-        before = text[max(0, start - len(anchor.prefix)):start]
+        before = text[max(0, start - len(anchor.prefix)) : start]
         score += 100.0 if before == anchor.prefix else fuzz.ratio(before, anchor.prefix)
     if anchor.suffix:
-        after = text[end:end + len(anchor.suffix)]
+        after = text[end : end + len(anchor.suffix)]
         score += 100.0 if after == anchor.suffix else fuzz.ratio(after, anchor.suffix)
     return score
 
@@ -120,7 +122,7 @@ def _expected_position(anchor: Anchor, old_text: str | None, new_text: str) -> f
 
 
 def _with_context(text: str, start: int, end: int) -> Anchor:
-    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
 
 
 def _fuzzy(text: str, anchor: Anchor, near: float) -> Anchor | None:
@@ -150,7 +152,7 @@ def _fuzzy(text: str, anchor: Anchor, near: float) -> Anchor | None:
 
 def reanchor(new_text: str, anchor: Anchor, old_text: str | None = None) -> Reanchored:
     """Find ``anchor``'s passage in ``new_text`` (``old_text``: the text it was made on, if known)."""
-    if 0 <= anchor.start < anchor.end <= len(new_text) and new_text[anchor.start:anchor.end] == anchor.quote:
+    if 0 <= anchor.start < anchor.end <= len(new_text) and new_text[anchor.start : anchor.end] == anchor.quote:
         return Reanchored(_with_context(new_text, anchor.start, anchor.end), "kept")
     near = _expected_position(anchor, old_text, new_text)
     found = occurrences(new_text, anchor.quote)

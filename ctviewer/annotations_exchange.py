@@ -90,8 +90,26 @@ def to_markdown(records: Sequence[AnnotationRecord], colors: Sequence[ColorRecor
 
 
 # -- CSV ------------------------------------------------------------------------------------------
-CSV_COLUMNS = ("id", "uid", "document", "title", "date", "source", "page", "start", "end", "quote", "note", "tags",
-               "color", "label", "entities", "orphaned", "created", "modified")
+CSV_COLUMNS = (
+    "id",
+    "uid",
+    "document",
+    "title",
+    "date",
+    "source",
+    "page",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "tags",
+    "color",
+    "label",
+    "entities",
+    "orphaned",
+    "created",
+    "modified",
+)
 
 
 def _csv_safe(value: str) -> str:
@@ -107,12 +125,28 @@ def to_csv(records: Sequence[AnnotationRecord], colors: Sequence[ColorRecord], p
     writer.writerow(CSV_COLUMNS)
     for a in records:
         page = page_of(a.document_id, a.start) if a.document_id is not None and not a.orphaned else None
-        writer.writerow([
-            a.id, a.uid, a.document_id if a.document_id is not None else "", _csv_safe(a.document_title or ""),
-            a.document_date or "", _csv_safe(a.document_source or ""), page if page is not None else "", a.start, a.end,
-            _csv_safe(a.quote), _csv_safe(a.note), "; ".join(a.tags), a.color, labels.get(a.color, ""),
-            "; ".join(e.name for e in a.entities), "yes" if a.orphaned else "no", a.created_at, a.modified_at,
-        ])
+        writer.writerow(
+            [
+                a.id,
+                a.uid,
+                a.document_id if a.document_id is not None else "",
+                _csv_safe(a.document_title or ""),
+                a.document_date or "",
+                _csv_safe(a.document_source or ""),
+                page if page is not None else "",
+                a.start,
+                a.end,
+                _csv_safe(a.quote),
+                _csv_safe(a.note),
+                "; ".join(a.tags),
+                a.color,
+                labels.get(a.color, ""),
+                "; ".join(e.name for e in a.entities),
+                "yes" if a.orphaned else "no",
+                a.created_at,
+                a.modified_at,
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -122,8 +156,9 @@ def annotation_to_w3c(a: AnnotationRecord) -> dict[str, Any]:
     if a.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": a.note, "format": "text/markdown"})
     body += [{"type": "TextualBody", "purpose": "tagging", "value": t} for t in a.tags]
-    body += [{"type": "TextualBody", "purpose": "identifying", "value": e.name, "format": "text/plain"}
-             for e in a.entities]
+    body += [
+        {"type": "TextualBody", "purpose": "identifying", "value": e.name, "format": "text/plain"} for e in a.entities
+    ]
     item: dict[str, Any] = {
         "id": f"urn:uuid:{a.uid}",
         "type": "Annotation",
@@ -142,8 +177,10 @@ def annotation_to_w3c(a: AnnotationRecord) -> dict[str, Any]:
     if body:
         item["body"] = body
     if a.color in CSS_COLORS:
-        item["stylesheet"] = {"type": "CssStylesheet",
-                              "value": f".{a.color} {{ background-color: {CSS_COLORS[a.color]}; }}"}
+        item["stylesheet"] = {
+            "type": "CssStylesheet",
+            "value": f".{a.color} {{ background-color: {CSS_COLORS[a.color]}; }}",
+        }
     return item
 
 
@@ -274,9 +311,19 @@ def _one(item: Any) -> Incoming:
         raise ValueError("its note is too long")
     color = target.get("styleClass")
     return Incoming(
-        uid=uid, sha256=m.group(1), start=start, end=end, quote=quote, prefix=prefix, suffix=suffix, note=note,
-        tags=tuple(tags), entity_names=tuple(names), color=color if isinstance(color, str) else None,
-        created=_iso(item.get("created")), modified=_iso(item.get("modified")),
+        uid=uid,
+        sha256=m.group(1),
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        note=note,
+        tags=tuple(tags),
+        entity_names=tuple(names),
+        color=color if isinstance(color, str) else None,
+        created=_iso(item.get("created")),
+        modified=_iso(item.get("modified")),
     )
 
 
@@ -294,8 +341,9 @@ def _items(data: Any) -> list[Any]:
         first = data.get("first")
         items = first.get("items") if isinstance(first, dict) else data.get("items")
     else:
-        raise AnnotationImportError("The file is not W3C annotations (no Annotation, AnnotationPage or "
-                                    "AnnotationCollection type).")
+        raise AnnotationImportError(
+            "The file is not W3C annotations (no Annotation, AnnotationPage or AnnotationCollection type)."
+        )
     if not isinstance(items, list):
         raise AnnotationImportError("The annotation collection has no list of items.")
     return items
@@ -305,8 +353,9 @@ def parse_w3c(data: bytes) -> Parsed:
     """Validate a W3C Web Annotation file. Raises :class:`AnnotationImportError` for a file that is
     not usable at all; annotations that are malformed are skipped and listed in ``invalid``."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise AnnotationImportError(f"The file is too large ({len(data) // (1024 * 1024)} MB; at most "
-                                    f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB).")
+        raise AnnotationImportError(
+            f"The file is too large ({len(data) // (1024 * 1024)} MB; at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."
+        )
     try:
         decoded = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -317,8 +366,9 @@ def parse_w3c(data: bytes) -> Parsed:
         raise AnnotationImportError(f"The file is not valid JSON ({exc}).") from exc
     items = _items(decoded)
     if len(items) > MAX_IMPORT_ANNOTATIONS:
-        raise AnnotationImportError(f"The file holds {len(items):,} annotations; at most "
-                                    f"{MAX_IMPORT_ANNOTATIONS:,} are imported at once.")
+        raise AnnotationImportError(
+            f"The file holds {len(items):,} annotations; at most {MAX_IMPORT_ANNOTATIONS:,} are imported at once."
+        )
     parsed = Parsed()
     for n, item in enumerate(items, 1):
         try:

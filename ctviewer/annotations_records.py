@@ -122,6 +122,11 @@ class AnnotationImportReport:
     invalid: tuple[str, ...] = ()  # one reason per annotation that was skipped
 
     def to_json(self) -> dict[str, object]:
-        return {"imported": list(self.imported), "duplicates": self.duplicates,
-                "unmatched_documents": list(self.unmatched_documents), "unmatched": self.unmatched,
-                "orphaned": self.orphaned, "invalid": list(self.invalid)}
+        return {
+            "imported": list(self.imported),
+            "duplicates": self.duplicates,
+            "unmatched_documents": list(self.unmatched_documents),
+            "unmatched": self.unmatched,
+            "orphaned": self.orphaned,
+            "invalid": list(self.invalid),
+        }

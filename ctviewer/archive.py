@@ -1,10 +1,10 @@
 """An archive folder: opening, creating and migrating it, and its writer lock.
 
-    archive/
-      ctviewer.sqlite3   source of truth
-      index/             Whoosh index, rebuildable from the database
-      originals/         content-addressed copies of imported files
-      backups/           online backups (taken before every migration)
+archive/
+  ctviewer.sqlite3   source of truth
+  index/             Whoosh index, rebuildable from the database
+  originals/         content-addressed copies of imported files
+  backups/           online backups (taken before every migration)
 """
 
 from __future__ import annotations
@@ -185,4 +185,3 @@ def _check_version_readonly(paths: ArchivePaths, source: ReadOnlySource) -> None
         )
     if version < schema_version():
         raise ArchiveError("This read-only archive needs an upgrade that cannot be written here.")
-

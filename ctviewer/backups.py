@@ -56,8 +56,13 @@ class BackupInfo:
         return self.reason == AUTO
 
     def as_json(self) -> dict[str, object]:
-        return {"path": str(self.path), "name": self.path.name, "taken_at": self.taken_at.isoformat(),
-                "reason": self.reason, "size": self.size}
+        return {
+            "path": str(self.path),
+            "name": self.path.name,
+            "taken_at": self.taken_at.isoformat(),
+            "reason": self.reason,
+            "size": self.size,
+        }
 
 
 def backups_dir(paths: ArchivePaths) -> Path:
@@ -81,8 +86,9 @@ def list_backups(paths: ArchivePaths) -> list[BackupInfo]:
         taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
         stat = path.stat()
         # Within one second, the file written last is the newer one.
-        found.append((taken, int(match.group(2) or 0), stat.st_mtime_ns,
-                      BackupInfo(path, taken, match.group(3), stat.st_size)))
+        found.append(
+            (taken, int(match.group(2) or 0), stat.st_mtime_ns, BackupInfo(path, taken, match.group(3), stat.st_size))
+        )
     found.sort(key=lambda item: item[:3], reverse=True)
     return [info for *_, info in found]
 
@@ -105,8 +111,9 @@ def take_backup(paths: ArchivePaths, reason: str = "manual", *, now: datetime | 
     return BackupInfo(target, when, reason, target.stat().st_size)
 
 
-def auto_backup(paths: ArchivePaths, *, now: datetime | None = None,
-                interval: timedelta | None = None) -> BackupInfo | None:
+def auto_backup(
+    paths: ArchivePaths, *, now: datetime | None = None, interval: timedelta | None = None
+) -> BackupInfo | None:
     """Take an automatic backup if one is due and the database changed; then rotate.
 
     Returns the new backup, or None when skipped (too soon, nothing changed, or paused because
@@ -140,7 +147,10 @@ def rotate(paths: ArchivePaths, *, now: datetime | None = None) -> list[Path]:
     autos = [b for b in backups if b.automatic]
     keep: set[Path] = {b.path for b in autos[:KEEP_LAST]}
     periods_kept: tuple[tuple[Callable[[datetime], tuple[int, ...]], int], ...] = (
-        (_day, KEEP_DAILY), (_week, KEEP_WEEKLY), (_month, KEEP_MONTHLY))
+        (_day, KEEP_DAILY),
+        (_week, KEEP_WEEKLY),
+        (_month, KEEP_MONTHLY),
+    )
     for key, count in periods_kept:
         newest_per_period: dict[tuple[int, ...], BackupInfo] = {}
         for info in autos:  # newest first, so the first one seen per period is its newest
@@ -193,8 +203,12 @@ def find_backup(paths: ArchivePaths, name: str | None) -> BackupInfo:
             return info
     candidate = Path(name).expanduser()
     if candidate.is_file():
-        return BackupInfo(candidate.absolute(), datetime.fromtimestamp(candidate.stat().st_mtime, UTC),
-                          "external", candidate.stat().st_size)
+        return BackupInfo(
+            candidate.absolute(),
+            datetime.fromtimestamp(candidate.stat().st_mtime, UTC),
+            "external",
+            candidate.stat().st_size,
+        )
     raise ArchiveError(f"No backup called {name!r} (see `ctviewer backups`).")
 
 
@@ -205,9 +219,11 @@ class RestoreReport:
     damaged_copy: Path | None  # the current database, moved aside (when it was damaged)
 
     def as_json(self) -> dict[str, object]:
-        return {"restored": self.restored.as_json(),
-                "safety_backup": str(self.safety_backup) if self.safety_backup else None,
-                "damaged_copy": str(self.damaged_copy) if self.damaged_copy else None}
+        return {
+            "restored": self.restored.as_json(),
+            "safety_backup": str(self.safety_backup) if self.safety_backup else None,
+            "damaged_copy": str(self.damaged_copy) if self.damaged_copy else None,
+        }
 
 
 def restore_backup(paths: ArchivePaths, backup: BackupInfo) -> RestoreReport:

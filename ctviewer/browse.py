@@ -94,14 +94,22 @@ class ImportRunSummary:
     failed: int
 
 
-def document_ids(library: Library, *, sort: ListSort = "id", descending: bool = False,
-                 filter: DocumentFilter | None = None) -> list[int]:
+def document_ids(
+    library: Library, *, sort: ListSort = "id", descending: bool = False, filter: DocumentFilter | None = None
+) -> list[int]:
     """Ids of the documents passing ``filter``, in display order."""
     f = filter or DocumentFilter()
     with library.archive.db.read() as session:
-        return listing.document_ids(session, sort=sort, descending=descending, text=f.text,
-                                    file_types=f.file_types, date_from=f.date_from, date_to=f.date_to,
-                                    annotated=f.annotated)
+        return listing.document_ids(
+            session,
+            sort=sort,
+            descending=descending,
+            text=f.text,
+            file_types=f.file_types,
+            date_from=f.date_from,
+            date_to=f.date_to,
+            annotated=f.annotated,
+        )
 
 
 def document_rows(library: Library, ids: Sequence[int]) -> dict[int, DocumentRow]:
@@ -111,8 +119,13 @@ def document_rows(library: Library, ids: Sequence[int]) -> dict[int, DocumentRow
     return {doc_id: DocumentRow(id=doc_id, **values) for doc_id, values in rows.items()}
 
 
-def annotation_ids(library: Library, filter: AnnotationFilter | None = None, *, sort: AnnotationSort = "created",
-                   descending: bool = False) -> list[int]:
+def annotation_ids(
+    library: Library,
+    filter: AnnotationFilter | None = None,
+    *,
+    sort: AnnotationSort = "created",
+    descending: bool = False,
+) -> list[int]:
     """Ids of the annotations passing ``filter``, in display order (the Annotations pane's model
     holds these and asks :func:`annotation_rows` for a page at a time)."""
     with library.archive.db.read() as session:
@@ -147,9 +160,15 @@ def import_runs(library: Library, limit: int = 100) -> list[ImportRunSummary]:
     with library.archive.db.read() as session:
         runs = listing.import_runs(session, limit)
     return [
-        ImportRunSummary(id=r["id"], started_at=r["started_at"], finished_at=r["finished_at"],
-                         cancelled=r["cancelled"], imported=r["counts"].get("imported", 0),
-                         duplicates=r["counts"].get("duplicate", 0), failed=r["counts"].get("failed", 0))
+        ImportRunSummary(
+            id=r["id"],
+            started_at=r["started_at"],
+            finished_at=r["finished_at"],
+            cancelled=r["cancelled"],
+            imported=r["counts"].get("imported", 0),
+            duplicates=r["counts"].get("duplicate", 0),
+            failed=r["counts"].get("failed", 0),
+        )
         for r in runs
     ]
 
@@ -160,8 +179,13 @@ def import_report(library: Library, run_id: int) -> ImportReport:
         items = listing.import_items(session, run_id)
         run = listing.import_run(session, run_id)
     outcomes = [
-        ImportOutcome(path=item["path"], status=item["status"], document_id=item["document_id"],
-                      reason=item["reason"], warnings=item["warnings"])
+        ImportOutcome(
+            path=item["path"],
+            status=item["status"],
+            document_id=item["document_id"],
+            reason=item["reason"],
+            warnings=item["warnings"],
+        )
         for item in items
     ]
     return ImportReport(outcomes=tuple(outcomes), cancelled=bool(run and run["cancelled"]))

@@ -52,8 +52,14 @@ def _original_problems(library: Library) -> tuple[list[Problem], list[Path], lis
     problems = []
     if missing:
         shown = ", ".join(str(i) for i in missing[:10])
-        problems.append(Problem("originals-missing", f"{len(missing)} documents have no original file (ids {shown}); "
-                                "--repair restores those whose source file is still unchanged", repairable=True))
+        problems.append(
+            Problem(
+                "originals-missing",
+                f"{len(missing)} documents have no original file (ids {shown}); "
+                "--repair restores those whose source file is still unchanged",
+                repairable=True,
+            )
+        )
     unreferenced = [p for p in store.all_files() if p not in expected and not p.name.startswith(".tmp-")]
     unreferenced += [p for p in store.all_files() if p.name.startswith(".tmp-")]
     return problems, unreferenced, sources
@@ -89,7 +95,7 @@ def _index_problems(library: Library) -> list[Problem]:
         "index-damaged": "the search index cannot be opened (damaged or missing files)",
         "index-rebuild": "the search index must be rebuilt (the database was restored or salvaged)",
         "index-generation": "the search index and the database were last written at different times "
-                            "(recent database changes lost, e.g. a deleted -wal file, or an old copy put back)",
+        "(recent database changes lost, e.g. a deleted -wal file, or an old copy put back)",
         "index-count-mismatch": "the search index and the database hold different numbers of documents",
         "index-ids-mismatch": "the search index and the database hold different documents",
     }
@@ -100,17 +106,24 @@ def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
     problems = _database_problems(library)
     if problems and problems[0].code == "db-integrity":
         # The other checks would read the damage (and a repair would act on it): stop here.
-        return CheckReport(problems=tuple(problems), repaired=(), notes=(
-            "`ctviewer restore` puts back the latest backup; `ctviewer salvage` rescues every "
-            "readable row into a new database (either keeps the damaged file in recovery/)",))
+        return CheckReport(
+            problems=tuple(problems),
+            repaired=(),
+            notes=(
+                "`ctviewer restore` puts back the latest backup; `ctviewer salvage` rescues every "
+                "readable row into a new database (either keeps the damaged file in recovery/)",
+            ),
+        )
     original_problems, unreferenced, missing_sources = _original_problems(library)
     problems += original_problems
     index_problems = _index_problems(library)
     notes = []
     if unreferenced:
-        notes.append(f"{len(unreferenced)} original files are not referenced by any document "
-                     "(left by deleted documents, kept for their backups, or by an interrupted import; "
-                     "--repair removes them)")
+        notes.append(
+            f"{len(unreferenced)} original files are not referenced by any document "
+            "(left by deleted documents, kept for their backups, or by an interrupted import; "
+            "--repair removes them)"
+        )
     repaired: list[str] = []
     if repair and (index_problems or unreferenced or missing_sources) and not library.archive.read_only:
         try:

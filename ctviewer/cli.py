@@ -97,12 +97,23 @@ def cmd_docs(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.json:
-        _print_json([
-            {"id": d.id, "title": d.title, "date": d.date, "source_path": d.source_path, "sha256": d.sha256,
-             "pages": d.pages, "language": d.language, "file_type": d.file_type, "place": d.place,
-             "warnings": list(d.warnings)}
-            for d in docs
-        ])
+        _print_json(
+            [
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "date": d.date,
+                    "source_path": d.source_path,
+                    "sha256": d.sha256,
+                    "pages": d.pages,
+                    "language": d.language,
+                    "file_type": d.file_type,
+                    "place": d.place,
+                    "warnings": list(d.warnings),
+                }
+                for d in docs
+            ]
+        )
     else:
         for d in docs:
             print(f"{d.id:>6}  {d.date or '----------':<10}  {d.file_type:<4}  {_one_line(d.title)[:90]}")
@@ -118,19 +129,39 @@ def cmd_show(args: argparse.Namespace) -> int:
     s = record.summary
     text = record.raw_text if args.raw else record.text
     if args.json:
-        _print_json({
-            "id": s.id, "title": s.title, "date": s.date, "place": s.place, "language": s.language,
-            "pages": s.pages, "sha256": s.sha256, "source_path": s.source_path, "file_type": s.file_type,
-            "size_bytes": s.size_bytes, "imported_at": s.imported_at, "encoding": record.encoding,
-            "truncated": record.truncated, "warnings": list(s.warnings), "extra": dict(record.extra),
-            "page_spans": [{"page": p.page, "start": p.start, "end": p.end} for p in record.page_spans],
-            "text": text,
-        })
+        _print_json(
+            {
+                "id": s.id,
+                "title": s.title,
+                "date": s.date,
+                "place": s.place,
+                "language": s.language,
+                "pages": s.pages,
+                "sha256": s.sha256,
+                "source_path": s.source_path,
+                "file_type": s.file_type,
+                "size_bytes": s.size_bytes,
+                "imported_at": s.imported_at,
+                "encoding": record.encoding,
+                "truncated": record.truncated,
+                "warnings": list(s.warnings),
+                "extra": dict(record.extra),
+                "page_spans": [{"page": p.page, "start": p.start, "end": p.end} for p in record.page_spans],
+                "text": text,
+            }
+        )
         return EXIT_OK
     print(f"Title:    {_one_line(s.title)}")
-    for label, value in (("Date", s.date), ("Place", s.place), ("Language", s.language), ("Pages", s.pages),
-                         ("Type", s.file_type), ("Source", s.source_path), ("SHA-256", s.sha256),
-                         ("Imported", s.imported_at)):
+    for label, value in (
+        ("Date", s.date),
+        ("Place", s.place),
+        ("Language", s.language),
+        ("Pages", s.pages),
+        ("Type", s.file_type),
+        ("Source", s.source_path),
+        ("SHA-256", s.sha256),
+        ("Imported", s.imported_at),
+    ):
         if value is not None:
             print(f"{label + ':':<10}{value}")
     for warning in s.warnings:
@@ -148,15 +179,19 @@ def cmd_search(args: argparse.Namespace) -> int:
         library.close()
     if args.json:
         out: dict[str, object] = {
-            "query": result.query, "total": result.total,
-            "hits": [{"id": h.id, "title": h.title, "date": h.date, "score": round(h.score, 4),
-                      "snippet": h.snippet} for h in result.hits],
+            "query": result.query,
+            "total": result.total,
+            "hits": [
+                {"id": h.id, "title": h.title, "date": h.date, "score": round(h.score, 4), "snippet": h.snippet}
+                for h in result.hits
+            ],
         }
         if result.suggestion:
             out["suggestion"] = result.suggestion
         if args.facets:
-            out["facets"] = {name: [{"value": v, "count": c} for v, c in pairs]
-                             for name, pairs in result.facets.items()}
+            out["facets"] = {
+                name: [{"value": v, "count": c} for v, c in pairs] for name, pairs in result.facets.items()
+            }
         _print_json(out)
         return EXIT_OK
     print(f"{result.total} documents match {result.query!r}")
@@ -182,8 +217,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"deleted": args.ids, "backup": str(backup.path)})
     else:
-        print(f"deleted {deleted} documents (a backup was taken first: {backup.path.name}); "
-              "their annotations come back if the files are imported again")
+        print(
+            f"deleted {deleted} documents (a backup was taken first: {backup.path.name}); "
+            "their annotations come back if the files are imported again"
+        )
     return EXIT_OK
 
 
@@ -214,13 +251,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     except DamagedArchiveError as exc:  # damage SQLite reports before the checks can
         report = CheckReport(problems=(Problem("db-damaged", str(exc)),))
     if args.json:
-        _print_json({
-            "ok": report.ok,
-            "problems": [{"code": p.code, "message": p.message, "repairable": p.repairable}
-                         for p in report.problems],
-            "repaired": list(report.repaired),
-            "notes": list(report.notes),
-        })
+        _print_json(
+            {
+                "ok": report.ok,
+                "problems": [
+                    {"code": p.code, "message": p.message, "repairable": p.repairable} for p in report.problems
+                ],
+                "repaired": list(report.repaired),
+                "notes": list(report.notes),
+            }
+        )
     else:
         for line in report.repaired:
             print(f"repaired: {line}")
@@ -246,8 +286,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(summary)
     else:
-        print(f"sample archive: {summary['archive']} ({summary['documents']} documents, "
-              f"{summary['entities']} people, organisations and places)")
+        print(
+            f"sample archive: {summary['archive']} ({summary['documents']} documents, "
+            f"{summary['entities']} people, organisations and places)"
+        )
         if not args.open:
             print(f"try:  ctviewer --archive '{summary['archive']}' search 'Voronkov'")
     if args.open:
@@ -260,8 +302,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
 # -- people, organisations and places ----------------------------------------------------------
 def _print_extraction(report: ExtractionReport) -> None:
     state = "cancelled after" if report.cancelled else "extracted entities from"
-    print(f"{state} {report.documents} documents: {report.mentions} mentions, {report.entities_created} new "
-          f"entities ({report.seconds:.1f} s)", file=sys.stderr)
+    print(
+        f"{state} {report.documents} documents: {report.mentions} mentions, {report.entities_created} new "
+        f"entities ({report.seconds:.1f} s)",
+        file=sys.stderr,
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -275,8 +320,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         bar.finish()
         library.close()
     if args.json:
-        _print_json({"documents": report.documents, "mentions": report.mentions,
-                     "entities_created": report.entities_created, "seconds": round(report.seconds, 3)})
+        _print_json(
+            {
+                "documents": report.documents,
+                "mentions": report.mentions,
+                "entities_created": report.entities_created,
+                "seconds": round(report.seconds, 3),
+            }
+        )
     else:
         _print_extraction(report)
     return EXIT_OK
@@ -284,7 +335,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _entity_json(e: EntityRecord) -> dict[str, object]:
     return {
-        "id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "documents": list(e.documents),
+        "id": e.id,
+        "type": e.type,
+        "name": e.name,
+        "aliases": list(e.aliases),
+        "documents": list(e.documents),
         "mentions": e.mentions,
         "roles": [{"title": r.title, "organisation": r.organisation} for r in e.roles],
     }
@@ -293,8 +348,9 @@ def _entity_json(e: EntityRecord) -> dict[str, object]:
 def cmd_entities(args: argparse.Namespace) -> int:
     library = _open(args, read_only=args.read_only)
     try:
-        summaries = library.entities(args.type, sort=args.sort, descending=args.desc, limit=args.limit,
-                                     offset=args.offset)
+        summaries = library.entities(
+            args.type, sort=args.sort, descending=args.desc, limit=args.limit, offset=args.offset
+        )
         records = library.entity_records([e.id for e in summaries]) if args.json else []
     finally:
         library.close()
@@ -317,18 +373,25 @@ def cmd_entity(args: argparse.Namespace) -> int:
         library.close()
     if args.json:
         out = _entity_json(record)
-        out["mentions"] = [{"document": m.document_id, "start": m.start, "end": m.end, "text": m.text,
-                            "context": _one_line(m.context)} for m in mentions]
+        out["mentions"] = [
+            {"document": m.document_id, "start": m.start, "end": m.end, "text": m.text, "context": _one_line(m.context)}
+            for m in mentions
+        ]
         out["cooccurring"] = [{"id": c.id, "name": c.name, "count": c.count} for c in together]
         _print_json(out)
         return EXIT_OK
-    print(f"#{record.id}  {_one_line(record.name)}  ({record.type}, {record.mentions} mentions in "
-          f"{len(record.documents)} documents)")
+    print(
+        f"#{record.id}  {_one_line(record.name)}  ({record.type}, {record.mentions} mentions in "
+        f"{len(record.documents)} documents)"
+    )
     if record.aliases:
         print("Also:     " + "; ".join(_one_line(a) for a in record.aliases))
     for r in roles:
-        print(f"Role:     {r.date or '----------'}  {r.title}" + (f", {r.organisation}" if r.organisation else "")
-              + f"  (document {r.document_id})")
+        print(
+            f"Role:     {r.date or '----------'}  {r.title}"
+            + (f", {r.organisation}" if r.organisation else "")
+            + f"  (document {r.document_id})"
+        )
     if together:
         print("With:     " + ", ".join(f"{_one_line(c.name)} #{c.id} ({c.count})" for c in together[:15]))
     print()
@@ -353,8 +416,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     try:
         change = library.merge(args.ids)
         name = library.entity(change.entities[0]).name
-        return _report_change(args, library, change, f"merged {', '.join(map(str, change.deleted))} into "
-                              f"#{change.entities[0]} {name}")
+        return _report_change(
+            args, library, change, f"merged {', '.join(map(str, change.deleted))} into #{change.entities[0]} {name}"
+        )
     finally:
         library.close()
 
@@ -381,8 +445,9 @@ def cmd_reject(args: argparse.Namespace) -> int:
     library = _open(args)
     try:
         change = library.reject(args.id)
-        return _report_change(args, library, change, f"#{args.id} rejected (not an entity); "
-                              f"{len(change.documents)} documents updated")
+        return _report_change(
+            args, library, change, f"#{args.id} rejected (not an entity); {len(change.documents)} documents updated"
+        )
     finally:
         library.close()
 
@@ -410,8 +475,9 @@ def cmd_split(args: argparse.Namespace) -> int:
                 raise KnownError(f"{item!r} is not a mention id or DOCUMENT:START.")
         change = library.split(args.id, mention_ids, args.name)
         new = library.entity(change.created or 0)
-        return _report_change(args, library, change, f"split {len(mention_ids)} mentions of #{args.id} into "
-                              f"#{new.id} {new.name}")
+        return _report_change(
+            args, library, change, f"split {len(mention_ids)} mentions of #{args.id} into #{new.id} {new.name}"
+        )
     finally:
         library.close()
 
@@ -423,13 +489,26 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
     finally:
         library.close()
     if args.json:
-        _print_json([{"id": s.id, "type": s.type, "a": {"id": s.a, "name": s.a_name},
-                      "b": {"id": s.b, "name": s.b_name}, "score": round(s.score, 1), "reason": s.reason,
-                      "evidence": [_one_line(e) for e in s.evidence]} for s in found])
+        _print_json(
+            [
+                {
+                    "id": s.id,
+                    "type": s.type,
+                    "a": {"id": s.a, "name": s.a_name},
+                    "b": {"id": s.b, "name": s.b_name},
+                    "score": round(s.score, 1),
+                    "reason": s.reason,
+                    "evidence": [_one_line(e) for e in s.evidence],
+                }
+                for s in found
+            ]
+        )
     else:
         for s in found:
-            print(f"{s.id:>5}  {s.score:5.1f}  #{s.a} {_one_line(s.a_name)}  ~  #{s.b} {_one_line(s.b_name)}  "
-                  f"({s.reason})")
+            print(
+                f"{s.id:>5}  {s.score:5.1f}  #{s.a} {_one_line(s.a_name)}  ~  #{s.b} {_one_line(s.b_name)}  "
+                f"({s.reason})"
+            )
         if found:
             print("\nmerge with `ctviewer merge A B`, or dismiss with `ctviewer dismiss SUGGESTION`")
     return EXIT_OK
@@ -447,17 +526,33 @@ def cmd_dismiss(args: argparse.Namespace) -> int:
 
 # -- annotations --------------------------------------------------------------------------------
 def _annotation_json(a: AnnotationRecord) -> dict[str, object]:
-    return {"id": a.id, "document": a.document_id, "quote": a.quote, "start": a.start, "end": a.end,
-            "note": a.note, "tags": list(a.tags), "color": a.color,
-            "entities": [{"id": e.id, "name": e.name, "type": e.type} for e in a.entities],
-            "orphaned": a.orphaned, "created": a.created_at, "modified": a.modified_at}
+    return {
+        "id": a.id,
+        "document": a.document_id,
+        "quote": a.quote,
+        "start": a.start,
+        "end": a.end,
+        "note": a.note,
+        "tags": list(a.tags),
+        "color": a.color,
+        "entities": [{"id": e.id, "name": e.name, "type": e.type} for e in a.entities],
+        "orphaned": a.orphaned,
+        "created": a.created_at,
+        "modified": a.modified_at,
+    }
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
     library = _open(args)
     try:
-        change = library.annotate(args.doc_id, quote=args.quote, occurrence=args.occurrence, note=args.note or "",
-                                  tags=args.tag or (), color=args.color)
+        change = library.annotate(
+            args.doc_id,
+            quote=args.quote,
+            occurrence=args.occurrence,
+            note=args.note or "",
+            tags=args.tag or (),
+            color=args.color,
+        )
     finally:
         library.close()
     print(change.annotations[0])
@@ -470,9 +565,18 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     library = _open(args, read_only=args.read_only)
     try:
         found = library.annotations(
-            AnnotationFilter(document_id=args.doc, tag=args.tag, color=args.color, entity_id=args.entity,
-                             orphaned=True if args.orphaned else None, text=args.search, deleted=args.deleted),
-            sort=args.sort, descending=args.desc)
+            AnnotationFilter(
+                document_id=args.doc,
+                tag=args.tag,
+                color=args.color,
+                entity_id=args.entity,
+                orphaned=True if args.orphaned else None,
+                text=args.search,
+                deleted=args.deleted,
+            ),
+            sort=args.sort,
+            descending=args.desc,
+        )
     finally:
         library.close()
     if args.json:
@@ -481,8 +585,10 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     for a in found:
         flags = " [orphaned]" if a.orphaned else ""
         tags = " #" + " #".join(a.tags) if a.tags else ""
-        print(f"{a.id:>5}  doc {a.document_id if a.document_id is not None else '-':<5} {a.color:<7} "
-              f"\"{_one_line(a.quote)[:80]}\"{tags}{flags}")
+        print(
+            f"{a.id:>5}  doc {a.document_id if a.document_id is not None else '-':<5} {a.color:<7} "
+            f'"{_one_line(a.quote)[:80]}"{tags}{flags}'
+        )
         if a.note:
             print(f"       {_one_line(a.note)[:100]}")
     return EXIT_OK
@@ -491,8 +597,13 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 def cmd_edit_annotation(args: argparse.Namespace) -> int:
     library = _open(args)
     try:
-        library.edit_annotation(args.id, note=args.note, tags=[] if args.no_tags else args.tag, color=args.color,
-                                entities=[] if args.no_entities else args.entity)
+        library.edit_annotation(
+            args.id,
+            note=args.note,
+            tags=[] if args.no_tags else args.tag,
+            color=args.color,
+            entities=[] if args.no_entities else args.entity,
+        )
     finally:
         library.close()
     print(f"annotation {args.id} saved")
@@ -526,7 +637,7 @@ def cmd_reattach(args: argparse.Namespace) -> int:
         quote = library.annotation(args.id).quote
     finally:
         library.close()
-    print(f"annotation {args.id} attached to \"{_one_line(quote)[:80]}\"")
+    print(f'annotation {args.id} attached to "{_one_line(quote)[:80]}"')
     return EXIT_OK
 
 
@@ -558,9 +669,11 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_json())
     else:
-        print(f"imported {len(report.imported)}, duplicates {report.duplicates}, on documents not in this archive "
-              f"{report.unmatched} ({len(report.unmatched_documents)} documents), orphaned {report.orphaned}, "
-              f"invalid {len(report.invalid)}")
+        print(
+            f"imported {len(report.imported)}, duplicates {report.duplicates}, on documents not in this archive "
+            f"{report.unmatched} ({len(report.unmatched_documents)} documents), orphaned {report.orphaned}, "
+            f"invalid {len(report.invalid)}"
+        )
         for reason in report.invalid[:20]:
             print(f"  skipped {reason}", file=sys.stderr)
     return EXIT_OK
@@ -576,9 +689,11 @@ def cmd_reextract(args: argparse.Namespace) -> int:
             library.extract(progress=TerminalProgress("extracting entities"))
     finally:
         library.close()
-    print(f"{len(report.changed)} documents changed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
-          f"annotations: {report.count('kept')} kept, {report.count('moved')} moved, {report.count('fuzzy')} "
-          f"re-attached approximately, {report.count('orphaned')} orphaned")
+    print(
+        f"{len(report.changed)} documents changed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
+        f"annotations: {report.count('kept')} kept, {report.count('moved')} moved, {report.count('fuzzy')} "
+        f"re-attached approximately, {report.count('orphaned')} orphaned"
+    )
     for doc_id, reason in report.failed:
         print(f"  #{doc_id}: {reason}", file=sys.stderr)
     return EXIT_FAILED if report.failed else EXIT_OK
@@ -605,8 +720,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline archive viewer for security and counter-terrorism documents.",
     )
     parser.add_argument("--version", action="version", version=f"ctviewer {__version__}")
-    parser.add_argument("--archive", metavar="DIR",
-                        help="archive folder (default: $CTVIEWER_ARCHIVE or the user data folder)")
+    parser.add_argument(
+        "--archive", metavar="DIR", help="archive folder (default: $CTVIEWER_ARCHIVE or the user data folder)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
@@ -618,8 +734,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    p.add_argument("--defer-extraction", action="store_true",
-                   help="leave people/organisations/places for a later `ctviewer extract`")
+    p.add_argument(
+        "--defer-extraction",
+        action="store_true",
+        help="leave people/organisations/places for a later `ctviewer extract`",
+    )
 
     p = add("docs", cmd_docs, "list the documents in the archive")
     p.add_argument("--json", action="store_true")
@@ -636,8 +755,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--facets", action="store_true", help="also count matches by person, organisation, place, "
-                   "year, type and language")
+    p.add_argument(
+        "--facets",
+        action="store_true",
+        help="also count matches by person, organisation, place, year, type and language",
+    )
 
     p = add("delete", cmd_delete, "remove documents from the archive (a backup is taken first)")
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
@@ -682,8 +804,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p = add("split", cmd_split, "move some mentions of an entity to a new entity")
     p.add_argument("id", type=int)
-    p.add_argument("--mentions", nargs="+", required=True, metavar="M",
-                   help="mention ids, or DOCUMENT:START as `entity ID --json` lists them")
+    p.add_argument(
+        "--mentions",
+        nargs="+",
+        required=True,
+        metavar="M",
+        help="mention ids, or DOCUMENT:START as `entity ID --json` lists them",
+    )
     p.add_argument("--name", help="name of the new entity (default: its most frequent mention)")
     for name in ("merge", "rename", "retype", "reject", "alias", "split"):
         sub.choices[name].add_argument("--json", action="store_true", help="print the resulting entity as JSON")
@@ -745,8 +872,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("reextract", cmd_reextract, "read documents' originals again; annotations are re-anchored")
     p.add_argument("ids", type=int, nargs="*", metavar="ID", help="documents (default: all)")
-    p.add_argument("--defer-extraction", action="store_true",
-                   help="leave people/organisations/places for a later `ctviewer extract`")
+    p.add_argument(
+        "--defer-extraction",
+        action="store_true",
+        help="leave people/organisations/places for a later `ctviewer extract`",
+    )
 
     from ctviewer import cli_backups
 

@@ -35,16 +35,27 @@ def register(add: AddCommand, archive_dir: ArchiveDir) -> None:
     p.add_argument("--json", action="store_true")
     p = add("backups", bind(cmd_backups), "list the archive's backups, newest first")
     p.add_argument("--json", action="store_true")
-    p = add("restore", bind(cmd_restore),
-            "put a backup back in place of the database (the current one is backed up or kept first)")
-    p.add_argument("backup", nargs="?", metavar="BACKUP",
-                   help="a name from `ctviewer backups` or a file (default: the newest good backup)")
+    p = add(
+        "restore",
+        bind(cmd_restore),
+        "put a backup back in place of the database (the current one is backed up or kept first)",
+    )
+    p.add_argument(
+        "backup",
+        nargs="?",
+        metavar="BACKUP",
+        help="a name from `ctviewer backups` or a file (default: the newest good backup)",
+    )
     p.add_argument("--json", action="store_true")
-    p = add("salvage", bind(cmd_salvage),
-            "rescue every readable row of a damaged database into a new one (the damaged file is kept)")
+    p = add(
+        "salvage",
+        bind(cmd_salvage),
+        "rescue every readable row of a damaged database into a new one (the damaged file is kept)",
+    )
     p.add_argument("--json", action="store_true")
-    p = add("confirm-restore", bind(cmd_confirm_restore),
-            "accept a restored or salvaged archive: automatic backups resume")
+    p = add(
+        "confirm-restore", bind(cmd_confirm_restore), "accept a restored or salvaged archive: automatic backups resume"
+    )
     p.add_argument("--json", action="store_true")
 
 
@@ -81,8 +92,10 @@ def cmd_backup(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
-_PAUSED = ("automatic backups are paused until you confirm the restored archive holds what you expected: "
-           "`ctviewer confirm-restore`")
+_PAUSED = (
+    "automatic backups are paused until you confirm the restored archive holds what you expected: "
+    "`ctviewer confirm-restore`"
+)
 
 
 def cmd_backups(args: argparse.Namespace, root: Path) -> int:
@@ -135,8 +148,7 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
         return EXIT_OK
     print(f"restored {_describe(report.restored)}")
     if report.safety_backup:
-        print(f"the database as it was before is kept as {report.safety_backup.name} "
-              "(`ctviewer restore` it to undo)")
+        print(f"the database as it was before is kept as {report.safety_backup.name} (`ctviewer restore` it to undo)")
     if report.damaged_copy:
         print(f"the damaged database was moved to {report.damaged_copy}")
     print(f"search index rebuilt: {documents} documents")
@@ -147,13 +159,17 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
 def cmd_confirm_restore(args: argparse.Namespace, root: Path) -> int:
     confirmed = _with_library(root, lambda library: library.confirm_recovery())
     if args.json:
-        _print_json({"confirmed": confirmed is not None,
-                     "recovery": confirmed.as_json() if confirmed is not None else None})
+        _print_json(
+            {"confirmed": confirmed is not None, "recovery": confirmed.as_json() if confirmed is not None else None}
+        )
     elif confirmed is None:
         print("nothing to confirm: no restore or salvage is waiting")
     else:
-        what = f"the restore of {confirmed.backup}" if confirmed.kind == "restore" and confirmed.backup else (
-            f"the {confirmed.kind}")
+        what = (
+            f"the restore of {confirmed.backup}"
+            if confirmed.kind == "restore" and confirmed.backup
+            else (f"the {confirmed.kind}")
+        )
         print(f"confirmed {what}; automatic backups resume")
     return EXIT_OK
 
@@ -165,9 +181,16 @@ def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
     documents, restored, removed = _reopen(root, args.json, lost_texts=True)
     report = outcome.report
     if args.json:
-        _print_json({**outcome.as_json(), "complete": _complete(report, removed),
-                     "documents": documents, "texts_reread": restored,
-                     "documents_removed": removed, "automatic_backups_paused": True})
+        _print_json(
+            {
+                **outcome.as_json(),
+                "complete": _complete(report, removed),
+                "documents": documents,
+                "texts_reread": restored,
+                "documents_removed": removed,
+                "automatic_backups_paused": True,
+            }
+        )
     else:
         for table in report.tables:
             if table.error:
@@ -180,14 +203,19 @@ def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
         if restored:
             print(f"{len(restored)} documents' texts were read again from their originals")
         if removed:
-            print(f"{len(removed)} documents had neither text nor original and were removed "
-                  f"(ids {', '.join(map(str, removed[:10]))}); their annotations come back if the files are "
-                  "imported again")
+            print(
+                f"{len(removed)} documents had neither text nor original and were removed "
+                f"(ids {', '.join(map(str, removed[:10]))}); their annotations come back if the files are "
+                "imported again"
+            )
         if report.orphaned_annotations:
             print(f"{report.orphaned_annotations} annotations lost their document and are marked orphaned")
         print(f"the damaged database was moved to {outcome.damaged_copy}")
-        print("salvage complete: nothing was lost" if _complete(outcome.report, removed)
-              else "salvage finished: some rows were lost")
+        print(
+            "salvage complete: nothing was lost"
+            if _complete(outcome.report, removed)
+            else "salvage finished: some rows were lost"
+        )
         print(f"search index rebuilt: {documents} documents")
         print(_PAUSED)
     return EXIT_OK if _complete(report, removed) else EXIT_FAILED
@@ -195,5 +223,4 @@ def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
 
 def _complete(report: SalvageReport, removed: list[int]) -> bool:
     """Nothing lost, counting texts read back from the originals as recovered."""
-    return all(t.error is None and (not t.lost or (t.table == "document_texts" and not removed))
-               for t in report.tables)
+    return all(t.error is None and (not t.lost or (t.table == "document_texts" and not removed)) for t in report.tables)

@@ -56,6 +56,7 @@ BATCH_CHARS = 1_500_000
 # costs more than it saves: extract in this process instead.
 POOL_MIN_CHARS = 400_000
 
+
 class MentionExtractor(Protocol):
     """What the service needs from an extractor (the real one, or a fake in tests)."""
 
@@ -124,9 +125,7 @@ class EntityService(EntityEditing):
         with self.archive.db.read() as session:
             return len(documents.pending_extraction(session))
 
-    def extract_pending(
-        self, progress: Progress | None = None, cancelled: Cancelled | None = None
-    ) -> ExtractionReport:
+    def extract_pending(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ExtractionReport:
         """Extract every document still waiting for it; returns what was done."""
         with self.archive.writing():
             return self._run(progress, cancelled)
@@ -145,9 +144,14 @@ class EntityService(EntityEditing):
         with self.archive.db.read() as session:
             pending = documents.pending_extraction(session)
             read_chars = func.min(func.length(DocumentText.text), self.max_chars)
-            pending_chars = session.scalar(
-                select(func.sum(read_chars)).where(DocumentText.document_id.in_(
-                    select(Document.id).where(Document.extraction_state == "pending")))) or 0
+            pending_chars = (
+                session.scalar(
+                    select(func.sum(read_chars)).where(
+                        DocumentText.document_id.in_(select(Document.id).where(Document.extraction_state == "pending"))
+                    )
+                )
+                or 0
+            )
         total, done, mentions, created = len(pending), 0, 0, 0
         was_cancelled = False
         if progress:
@@ -236,8 +240,10 @@ class EntityService(EntityEditing):
         decisions = decisions_from(entity_store.load_corrections(session))
         stored = entity_store.load_entities(session)
         live = {e.id for e in stored}
-        pins = Pins(aliases={k: i for k, i in decisions.pinned().items() if i in live},
-                    rejected=frozenset(decisions.rejected_keys))
+        pins = Pins(
+            aliases={k: i for k, i in decisions.pinned().items() if i in live},
+            rejected=frozenset(decisions.rejected_keys),
+        )
         existing = [KnownEntity(e.id, e.type, e.name, e.aliases, e.gazetteer_id) for e in stored]  # type: ignore[arg-type]
         docs = [DocumentMentions(d.id, d.text, tuple(ms)) for d, ms in zip(batch, results, strict=True)]
         resolution = Resolver(gazetteer=self.gazetteer, existing=existing, pins=pins).resolve(docs)
@@ -249,11 +255,18 @@ class EntityService(EntityEditing):
         by_doc = {int(d.doc_id): d for d in docs}
         for assigned in resolution.assignments:
             m = by_doc[int(assigned.doc_id)].mentions[assigned.index]
-            mention_rows.append({
-                "document_id": assigned.doc_id, "entity_id": ids[assigned.entity], "start": m.start, "end": m.end,
-                "text": m.text, "sentence_start": m.sentence_start, "sentence_end": m.sentence_end,
-                "source": m.source,
-            })
+            mention_rows.append(
+                {
+                    "document_id": assigned.doc_id,
+                    "entity_id": ids[assigned.entity],
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "sentence_start": m.sentence_start,
+                    "sentence_end": m.sentence_end,
+                    "source": m.source,
+                }
+            )
         entity_store.insert_mentions(session, mention_rows)
         dates = {d.id: d.date for d in batch}
         gaz_ids = {e.gazetteer_id: e.id for e in stored if e.gazetteer_id}
@@ -263,17 +276,24 @@ class EntityService(EntityEditing):
             if r.organisation is not None:
                 org_id = ids.get(r.organisation) or _known_id(r.organisation, gaz_ids, live)
             m = by_doc[int(r.doc_id)].mentions[r.index]
-            role_rows.append({
-                "person_id": ids[r.person], "title": r.title, "organisation_id": org_id,
-                "organisation_text": r.organisation_text, "document_id": r.doc_id, "start": m.start,
-                "date": dates[int(r.doc_id)],
-            })
+            role_rows.append(
+                {
+                    "person_id": ids[r.person],
+                    "title": r.title,
+                    "organisation_id": org_id,
+                    "organisation_text": r.organisation_text,
+                    "document_id": r.doc_id,
+                    "start": m.start,
+                    "date": dates[int(r.doc_id)],
+                }
+            )
         entity_store.insert_roles(session, role_rows)
         for s in resolution.suggestions:
             a, b = ids.get(s.a), ids.get(s.b)
             if a is not None and b is not None and a != b:
-                entity_store.add_suggestion(session, a, b, s.score, s.reason, s.evidence,
-                                            dismissed=decisions.is_dismissed(a, b))
+                entity_store.add_suggestion(
+                    session, a, b, s.score, s.reason, s.evidence, dismissed=decisions.is_dismissed(a, b)
+                )
         reapply(session, decisions, doc_ids, now)
         documents.set_extraction_state(session, doc_ids, "done")
         self.index.mark_stale(session, doc_ids)  # re-indexed after the commit; a crash before that is repaired
@@ -298,9 +318,11 @@ class EntityService(EntityEditing):
                 new.append(e)
                 if e.gazetteer_id:
                     new_gaz[e.gazetteer_id] = e
-        created_ids = entity_store.create_entities(session, [
-            {"type": e.type, "name": e.name, "key": name_key(e.name), "gazetteer_id": e.gazetteer_id} for e in new
-        ], now)
+        created_ids = entity_store.create_entities(
+            session,
+            [{"type": e.type, "name": e.name, "key": name_key(e.name), "gazetteer_id": e.gazetteer_id} for e in new],
+            now,
+        )
         gazetteer = self.gazetteer if new_gaz else None
         aliases: list[tuple[int, str, str, str]] = []
         for e, entity_id in zip(new, created_ids, strict=True):
@@ -342,10 +364,15 @@ def reapply(session: Session, decisions: Decisions, doc_ids: Sequence[int], now:
         if not moves or target in decisions.rejected_ids:
             continue
         if entity_store.get_entity(session, target) is None:
-            entity_store.create_entity(session, type_=decisions.types.get(target, split.type),
-                                       name=decisions.names.get(target, split.name),
-                                       key=name_key(decisions.names.get(target, split.name)), now=now,
-                                       analyst=True, entity_id=target)
+            entity_store.create_entity(
+                session,
+                type_=decisions.types.get(target, split.type),
+                name=decisions.names.get(target, split.name),
+                key=name_key(decisions.names.get(target, split.name)),
+                now=now,
+                analyst=True,
+                entity_id=target,
+            )
         entity_store.move_mentions(session, moves, target)
     for entity_id, name in decisions.names.items():
         target = decisions.live(entity_id)

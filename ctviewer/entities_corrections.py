@@ -62,8 +62,9 @@ class Decisions:
 
     def is_dismissed(self, a: int, b: int) -> bool:
         a, b = self.live(a), self.live(b)
-        return (min(a, b), max(a, b)) in {(min(self.live(x), self.live(y)), max(self.live(x), self.live(y)))
-                                          for x, y in self.dismissed}
+        return (min(a, b), max(a, b)) in {
+            (min(self.live(x), self.live(y)), max(self.live(x), self.live(y))) for x, y in self.dismissed
+        }
 
 
 def _pin(d: Decisions, names: Iterable[str], entity_id: int) -> None:

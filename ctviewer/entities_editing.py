@@ -95,8 +95,9 @@ class EntityEditing:
                 raise NotFoundError(f"Entity {entity_id} has no mention with id {wrong[0]}.")
             moved_texts = [r[5] for r in rows]
             new_name = (name or "").strip() or max(Counter(moved_texts), key=lambda t: (moved_texts.count(t), len(t)))
-            new_id = entity_store.create_entity(session, type_=entity.type, name=new_name, key=name_key(new_name),
-                                                now=now, analyst=True)
+            new_id = entity_store.create_entity(
+                session, type_=entity.type, name=new_name, key=name_key(new_name), now=now, analyst=True
+            )
             moves = [(r[2], r[3], r[4]) for r in rows]
             docs = {r[2] for r in rows}
             self.index.mark_stale(session, docs)
@@ -105,10 +106,19 @@ class EntityEditing:
             entity_store.prune_aliases(session, entity_id, remaining | {name_key(entity.name)})
             entity_store.add_aliases(session, new_id, [(t, name_key(t)) for t in moved_texts])
             only_new = sorted({t for t in moved_texts if name_key(t) not in remaining})
-            self._log(session, "split", {
-                "from": entity_id, "into": new_id, "name": new_name, "type": entity.type,
-                "mentions": [[r[2], r[3], r[4], r[5]] for r in rows], "names": only_new,
-            }, now)
+            self._log(
+                session,
+                "split",
+                {
+                    "from": entity_id,
+                    "into": new_id,
+                    "name": new_name,
+                    "type": entity.type,
+                    "mentions": [[r[2], r[3], r[4], r[5]] for r in rows],
+                    "names": only_new,
+                },
+                now,
+            )
             entity_store.update_entity(session, entity_id, now, analyst=1)
         self._reindex(docs)
         return EntityChange(entities=(entity_id, new_id), documents=tuple(sorted(docs)), created=new_id)
@@ -121,8 +131,9 @@ class EntityEditing:
         with self._correction() as (session, now):
             entity = self._entity(session, entity_id)
             self._log(session, "rename", {"id": entity_id, "name": name, "old": entity.name}, now)
-            entity_store.add_aliases(session, entity_id, [(entity.name, name_key(entity.name)),
-                                                          (name, name_key(name))], source="analyst")
+            entity_store.add_aliases(
+                session, entity_id, [(entity.name, name_key(entity.name)), (name, name_key(name))], source="analyst"
+            )
             entity_store.update_entity(session, entity_id, now, name=name, key=name_key(name), analyst=1)
             docs = entity_store.documents_of(session, [entity_id])
             self.index.mark_stale(session, docs)
@@ -147,8 +158,9 @@ class EntityEditing:
             entity = self._entity(session, entity_id)
             docs = entity_store.documents_of(session, [entity_id])
             self.index.mark_stale(session, docs)
-            self._log(session, "reject", {"id": entity_id, "type": entity.type,
-                                          "names": [entity.name, *entity.aliases]}, now)
+            self._log(
+                session, "reject", {"id": entity_id, "type": entity.type, "names": [entity.name, *entity.aliases]}, now
+            )
             entity_store.reject_entity(session, entity_id, now)
         self._reindex(docs)
         return EntityChange(documents=tuple(sorted(docs)), deleted=(entity_id,))

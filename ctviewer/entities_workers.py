@@ -56,9 +56,13 @@ def _init_worker(user_gazetteer: str | None, parent: int) -> None:
 def _extract(texts: list[str]) -> list[list[bytes]]:
     """Each document's mentions, as pickled slices of ``SLICE_MENTIONS``."""
     assert _worker_extractor is not None
-    return [[pickle.dumps(mentions[i : i + SLICE_MENTIONS], protocol=pickle.HIGHEST_PROTOCOL)
-             for i in range(0, len(mentions), SLICE_MENTIONS)]
-            for mentions in _worker_extractor.extract_many(texts)]
+    return [
+        [
+            pickle.dumps(mentions[i : i + SLICE_MENTIONS], protocol=pickle.HIGHEST_PROTOCOL)
+            for i in range(0, len(mentions), SLICE_MENTIONS)
+        ]
+        for mentions in _worker_extractor.extract_many(texts)
+    ]
 
 
 def _unpickled(slices: list[bytes]) -> list[Mention]:
@@ -76,8 +80,10 @@ class ExtractorPool:
         self.user_gazetteer = user_gazetteer
         self.task_chars = task_chars
         self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(None if user_gazetteer is None else str(user_gazetteer), os.getpid()),
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(None if user_gazetteer is None else str(user_gazetteer), os.getpid()),
         )
 
     @property

@@ -19,8 +19,14 @@ if TYPE_CHECKING:
 __all__ = ["entity_ids"]
 
 
-def entity_ids(library: Library, type_: EntityType | None = None, *, sort: EntitySort = "name",
-               descending: bool = False, text: str = "") -> list[int]:
+def entity_ids(
+    library: Library,
+    type_: EntityType | None = None,
+    *,
+    sort: EntitySort = "name",
+    descending: bool = False,
+    text: str = "",
+) -> list[int]:
     """Ids of the entities of ``type_`` whose name or an alias contains ``text``, in display order."""
     with library.archive.db.read() as session:
         return entity_listing.entity_ids(session, type_, sort=sort, descending=descending, text=text)

@@ -154,9 +154,14 @@ class Importer:
                 outcome = ImportOutcome(shown, "duplicate", again)
             else:
                 doc_id = documents.insert_document(
-                    session, extracted, sha256=prepared.sha256, size_bytes=prepared.size,
-                    source_path=str(path.absolute()), original_name=path.name,
-                    imported_at=now_iso(), title=title[:500],
+                    session,
+                    extracted,
+                    sha256=prepared.sha256,
+                    size_bytes=prepared.size,
+                    source_path=str(path.absolute()),
+                    original_name=path.name,
+                    imported_at=now_iso(),
+                    title=title[:500],
                 )
                 outcome = ImportOutcome(shown, "imported", doc_id, warnings=extracted.warnings)
             session.add(_item(run_id, outcome))
@@ -178,8 +183,9 @@ class _Preparer:
     # on a thread) and briefly cost several times the text in memory; a worker takes both.
     LARGE_FILE = 4 * MB
 
-    def __init__(self, archive: Archive, settings: Settings, candidates: Sequence[Candidate],
-                 workers: int | None = None) -> None:
+    def __init__(
+        self, archive: Archive, settings: Settings, candidates: Sequence[Candidate], workers: int | None = None
+    ) -> None:
         self.archive = archive
         self.settings = settings
         if workers is None:
@@ -194,8 +200,10 @@ class _Preparer:
     def __enter__(self) -> _Preparer:
         if self.workers:
             self.pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker, initargs=(str(self.archive.paths.root), self.settings.limits),
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(str(self.archive.paths.root), self.settings.limits),
             )
         return self
 
@@ -203,19 +211,25 @@ class _Preparer:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def iterate(self, candidates: list[Candidate], cancelled: Cancelled | None) -> Iterator[
-            tuple[Candidate, Prepared | None]]:
+    def iterate(
+        self, candidates: list[Candidate], cancelled: Cancelled | None
+    ) -> Iterator[tuple[Candidate, Prepared | None]]:
         if self.pool is None:
             for candidate in candidates:
-                yield candidate, None if candidate.reason else prepare(
-                    candidate.path, self.settings.limits, self.archive.db, self.archive.originals)
+                yield (
+                    candidate,
+                    None
+                    if candidate.reason
+                    else prepare(candidate.path, self.settings.limits, self.archive.db, self.archive.originals),
+                )
             return
         window: deque[tuple[Candidate, Future[Prepared] | None]] = deque()
         ahead = 4 * self.workers + 4
         queue = iter(candidates)
         for candidate in queue:
-            window.append((candidate, None if candidate.reason else
-                           self.pool.submit(prepare_in_worker, str(candidate.path))))
+            window.append(
+                (candidate, None if candidate.reason else self.pool.submit(prepare_in_worker, str(candidate.path)))
+            )
             if len(window) >= ahead:
                 break
         while window:
@@ -251,6 +265,10 @@ def _large_files(candidates: Sequence[Candidate], size: int) -> int:
 
 def _item(run_id: int, outcome: ImportOutcome) -> ImportItem:
     return ImportItem(
-        run_id=run_id, path=outcome.path, status=outcome.status, document_id=outcome.document_id,
-        reason=outcome.reason, warnings=json.dumps(list(outcome.warnings)),
+        run_id=run_id,
+        path=outcome.path,
+        status=outcome.status,
+        document_id=outcome.document_id,
+        reason=outcome.reason,
+        warnings=json.dumps(list(outcome.warnings)),
     )

@@ -129,8 +129,14 @@ class IndexSync:
             meta.put(session, meta.INDEX_GENERATION, token)
         write_generation(self.archive.paths.index, token)
 
-    def add(self, ids: Sequence[int], *, merge: bool = True, merge_smallest: bool = False,
-            analysed: Mapping[int, Analysed] | None = None) -> None:
+    def add(
+        self,
+        ids: Sequence[int],
+        *,
+        merge: bool = True,
+        merge_smallest: bool = False,
+        analysed: Mapping[int, Analysed] | None = None,
+    ) -> None:
         """Index (or re-index) these documents from the database (``merge``: see SearchIndex.add)."""
         if not ids:
             return
@@ -199,7 +205,11 @@ class IndexSync:
                 total = documents.count(session)
                 entries = documents.index_entries(session, fields=self.fields)
                 SearchIndex.build(
-                    self.archive.paths.index, entries, total=total, progress=progress, cancelled=cancelled,
+                    self.archive.paths.index,
+                    entries,
+                    total=total,
+                    progress=progress,
+                    cancelled=cancelled,
                     writer_memory_mb=self._writer_memory_mb,
                 )
             with self.archive.db.write() as session:  # every entry was written afresh

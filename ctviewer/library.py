@@ -158,6 +158,7 @@ class Library:
     def search(self, query: str, *, limit: int = 20, facets: bool = False, snippets: bool = True) -> SearchResult:
         """Ranked hits with titles and dates; ``snippets=False`` reads no document text and leaves
         the snippets empty (ask :meth:`snippets` for the hits on screen)."""
+
         def texts(ids: Sequence[int]) -> dict[int, tuple[str, str | None, str]]:
             with self.archive.db.read() as session:
                 return documents.texts_for(session, ids) if snippets else documents.titles_for(session, ids)
@@ -184,8 +185,10 @@ class Library:
                 raise
             with self.archive.db.write() as session:
                 meta.put(session, meta.INDEX_REBUILD, "1")
-            raise IndexDamaged(f"{exc}; it will be rebuilt from the database when the archive is next "
-                               "opened (or now: `ctviewer check --repair`)") from exc
+            raise IndexDamaged(
+                f"{exc}; it will be rebuilt from the database when the archive is next "
+                "opened (or now: `ctviewer check --repair`)"
+            ) from exc
 
     # -- people, organisations and places --------------------------------------------------------
     @property
@@ -193,8 +196,9 @@ class Library:
         if self._entities is None:
             from ctviewer.entities import EntityService  # extraction code stays off quick commands
 
-            self._entities = EntityService(self.archive, self.index, extractor=self._extractor,
-                                           max_chars=self.settings.limits.max_extract_chars)
+            self._entities = EntityService(
+                self.archive, self.index, extractor=self._extractor, max_chars=self.settings.limits.max_extract_chars
+            )
         return self._entities
 
     def extract(
@@ -228,8 +232,9 @@ class Library:
         descending: bool = False,
     ) -> list[EntitySummary]:
         with self.archive.db.read() as session:
-            return entity_queries.list_entities(session, type_, offset=offset, limit=limit, sort=sort,
-                                                descending=descending)
+            return entity_queries.list_entities(
+                session, type_, offset=offset, limit=limit, sort=sort, descending=descending
+            )
 
     def entity_records(self, ids: Sequence[int]) -> list[EntityRecord]:
         with self.archive.db.read() as session:
@@ -251,8 +256,9 @@ class Library:
     ) -> list[MentionRecord]:
         self.entity(entity_id)
         with self.archive.db.read() as session:
-            return entity_queries.entity_mentions(session, entity_id, document_id=document_id, offset=offset,
-                                                  limit=limit)
+            return entity_queries.entity_mentions(
+                session, entity_id, document_id=document_id, offset=offset, limit=limit
+            )
 
     def document_mentions(self, doc_id: int) -> list[DocumentMention]:
         """The people, organisations and places of one document, as spans of its text."""
@@ -330,12 +336,26 @@ class Library:
         1-based, when it occurs several times). One durable commit; ``entities=None`` links the
         entities mentioned inside the passage. Raises ``AnchorError`` (a KnownError) when the quote
         is not in the document or is ambiguous."""
-        return self.annotation_service.create(doc_id, start=start, end=end, quote=quote, occurrence=occurrence,
-                                              note=note, tags=tags, color=color, entities=entities)
+        return self.annotation_service.create(
+            doc_id,
+            start=start,
+            end=end,
+            quote=quote,
+            occurrence=occurrence,
+            note=note,
+            tags=tags,
+            color=color,
+            entities=entities,
+        )
 
     def edit_annotation(
-        self, annotation_id: int, *, note: str | None = None, tags: Sequence[str] | None = None,
-        color: str | None = None, entities: Sequence[int] | None = None,
+        self,
+        annotation_id: int,
+        *,
+        note: str | None = None,
+        tags: Sequence[str] | None = None,
+        color: str | None = None,
+        entities: Sequence[int] | None = None,
     ) -> AnnotationChange:
         return self.annotation_service.edit(annotation_id, note=note, tags=tags, color=color, entities=entities)
 
@@ -354,12 +374,18 @@ class Library:
         return self.annotation_service.get(annotation_id)
 
     def annotations(
-        self, filter: AnnotationFilter | None = None, *, sort: AnnotationSort = "created", descending: bool = False,
-        offset: int = 0, limit: int | None = None,
+        self,
+        filter: AnnotationFilter | None = None,
+        *,
+        sort: AnnotationSort = "created",
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[AnnotationRecord]:
         """Live annotations (``filter.deleted``: the deleted ones) matching ``filter``."""
-        return self.annotation_service.list_annotations(filter, sort=sort, descending=descending, offset=offset,
-                                                        limit=limit)
+        return self.annotation_service.list_annotations(
+            filter, sort=sort, descending=descending, offset=offset, limit=limit
+        )
 
     def annotation_count(self, filter: AnnotationFilter | None = None) -> int:
         with self.archive.db.read() as session:

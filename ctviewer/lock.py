@@ -40,8 +40,7 @@ class WriterLock:
                     os.close(fd)
                     who = f" (process {owner})" if owner.isdigit() else ""
                     raise ArchiveBusyError(
-                        f"Another ctviewer process{who} is writing to this archive; "
-                        "try again when it has finished."
+                        f"Another ctviewer process{who} is writing to this archive; try again when it has finished."
                     ) from None
                 time.sleep(0.05)
         os.ftruncate(fd, 0)

@@ -76,8 +76,9 @@ def file_size(path: Path, limit: int) -> int:
     return size
 
 
-def prepare(path: Path, limits: Limits, db: Database | None, originals: OriginalStore, *,
-            analyse: bool = False) -> Prepared:
+def prepare(
+    path: Path, limits: Limits, db: Database | None, originals: OriginalStore, *, analyse: bool = False
+) -> Prepared:
     """Read, hash, extract and store one file. ``db`` (read-only use) lets known duplicates skip
     extraction; ``analyse`` also analyses the body for the index (worth it in a worker process only).
 
@@ -103,8 +104,11 @@ def prepare(path: Path, limits: Limits, db: Database | None, originals: Original
                 return Prepared(path, sha256, duplicate_of=existing)
         try:
             with _reading():
-                extracted = (ingest.read_document_file(path, limits) if data is None
-                             else ingest.read_document(path, data, limits))
+                extracted = (
+                    ingest.read_document_file(path, limits)
+                    if data is None
+                    else ingest.read_document(path, data, limits)
+                )
         except RejectedFile:
             raise
         except Exception as exc:  # a reader bug must not stop the rest of the batch

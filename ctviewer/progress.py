@@ -30,7 +30,7 @@ class TerminalProgress:
             head = f"{self.label} [{'#' * filled}{'.' * (20 - filled)}] {done}/{total} "
         else:
             head = f"{self.label} {done} "
-        tail = message[-max(0, width - len(head) - 1):] if width > len(head) + 10 else ""
+        tail = message[-max(0, width - len(head) - 1) :] if width > len(head) + 10 else ""
         self.stream.write("\r" + (head + tail).ljust(width - 1)[: width - 1])
         self.stream.flush()
 

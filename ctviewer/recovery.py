@@ -43,8 +43,13 @@ def restore_archive(root: Path, backup_name: str | None = None) -> RestoreReport
     lock.acquire(timeout=2.0)
     try:
         report = restore_backup(paths, find_backup(paths, backup_name))
-        pending = PendingRecovery("restore", report.restored.path.name, report.restored.taken_at,
-                                  _now(), report.safety_backup.name if report.safety_backup else None)
+        pending = PendingRecovery(
+            "restore",
+            report.restored.path.name,
+            report.restored.taken_at,
+            _now(),
+            report.safety_backup.name if report.safety_backup else None,
+        )
         _mark(paths, pending)
     finally:
         lock.release()
@@ -58,9 +63,12 @@ class SalvageOutcome:
     safety_backup: Path | None  # a backup of it, when it was still readable enough to copy
 
     def as_json(self) -> dict[str, object]:
-        return {"complete": self.report.complete, "damaged_copy": str(self.damaged_copy),
-                "orphaned_annotations": self.report.orphaned_annotations,
-                "tables": [t.as_json() for t in self.report.tables]}
+        return {
+            "complete": self.report.complete,
+            "damaged_copy": str(self.damaged_copy),
+            "orphaned_annotations": self.report.orphaned_annotations,
+            "tables": [t.as_json() for t in self.report.tables],
+        }
 
 
 def salvage_archive(root: Path) -> SalvageOutcome:
@@ -108,9 +116,13 @@ class PendingRecovery:
     undo_backup: str | None  # the database as it was just before, kept as a backup (to undo)
 
     def as_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "backup": self.backup,
-                "backup_taken_at": self.backup_taken_at.isoformat() if self.backup_taken_at else None,
-                "done_at": self.done_at.isoformat(), "undo_backup": self.undo_backup}
+        return {
+            "kind": self.kind,
+            "backup": self.backup,
+            "backup_taken_at": self.backup_taken_at.isoformat() if self.backup_taken_at else None,
+            "done_at": self.done_at.isoformat(),
+            "undo_backup": self.undo_backup,
+        }
 
     def undo_info(self, paths: ArchivePaths) -> BackupInfo | None:
         """The backup that undoes this recovery, if it still exists."""
@@ -121,8 +133,13 @@ class PendingRecovery:
         """Read the stored mark; a mark that cannot be read still means "not confirmed"."""
         try:
             data = json.loads(value)
-            return cls(str(data["kind"]), data.get("backup"), _when(data.get("backup_taken_at")),
-                       _when(data["done_at"]) or _now(), data.get("undo_backup"))
+            return cls(
+                str(data["kind"]),
+                data.get("backup"),
+                _when(data.get("backup_taken_at")),
+                _when(data["done_at"]) or _now(),
+                data.get("undo_backup"),
+            )
         except (ValueError, KeyError, TypeError):
             return cls("restore", None, None, _now(), None)
 
@@ -134,8 +151,7 @@ def pending_recovery(paths: ArchivePaths) -> PendingRecovery | None:
 
 
 def _mark(paths: ArchivePaths, pending: PendingRecovery) -> None:
-    meta.put_direct(paths.db, {meta.INDEX_REBUILD: "1",
-                               meta.RECOVERY_PENDING: json.dumps(pending.as_json())})
+    meta.put_direct(paths.db, {meta.INDEX_REBUILD: "1", meta.RECOVERY_PENDING: json.dumps(pending.as_json())})
 
 
 def _now() -> datetime:

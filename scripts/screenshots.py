@@ -60,10 +60,18 @@ READER_DOCUMENT = "000_d05a966dbe788ff8.txt"
 # Passages of that document annotated for annotations.png: (quote, colour, note, tags).
 ANNOTATIONS = (
     ("opened in Tashkent", "yellow", "Venue: Tashkent, 3 March 2022.", ("venue",)),
-    ("help strengthen political trust between the Central Asian countries", "green",
-     "SCO framing: trust-building first, then operational cooperation.", ("sco", "regional")),
-    ("He noted the UN's central coordinating role in counter-terrorism operations", "blue",
-     "Claim to watch: the SCO defers to the UN's coordinating role.", ("un", "claims")),
+    (
+        "help strengthen political trust between the Central Asian countries",
+        "green",
+        "SCO framing: trust-building first, then operational cooperation.",
+        ("sco", "regional"),
+    ),
+    (
+        "He noted the UN's central coordinating role in counter-terrorism operations",
+        "blue",
+        "Claim to watch: the SCO defers to the UN's coordinating role.",
+        ("un", "claims"),
+    ),
 )
 EDITOR_PASSAGE = "addressed the participants via videoconference"
 
@@ -148,8 +156,7 @@ def _take(root: Path, out: Path) -> None:
             # click on the card's first mention does)
             person = find_person(library, PERSON)
             window.show_entity(person)
-            settle(app, ctx, lambda: window.people.current_id() == person
-                   and window.people.card.entity_id == person)
+            settle(app, ctx, lambda: window.people.current_id() == person and window.people.card.entity_id == person)
             mention = library.entity_mentions(person, limit=1)[0]
             window.open_document(mention.document_id, position=mention.start)
             settle(app, ctx, lambda: window.reader.document_id == mention.document_id)
@@ -175,11 +182,19 @@ def _take(root: Path, out: Path) -> None:
             # (d) annotations: three passages of the first document, the pane and the reader
             for quote, colour, note, tags in ANNOTATIONS:
                 ctx.events.annotations_changed.emit(
-                    library.annotate(doc_id, quote=quote, note=note, tags=tags, color=colour))
+                    library.annotate(doc_id, quote=quote, note=note, tags=tags, color=colour)
+                )
             window.show_tab(TAB_ANNOTATIONS)
             window.open_document(doc_id)
-            settle(app, ctx, lambda: window.reader.document_id == doc_id and len(window.reader.annotations) == 3
-                   and window.annotations.model.rowCount() == 3)
+            settle(
+                app,
+                ctx,
+                lambda: (
+                    window.reader.document_id == doc_id
+                    and len(window.reader.annotations) == 3
+                    and window.annotations.model.rowCount() == 3
+                ),
+            )
             window.annotations.select_annotation(window.reader.annotations[1].id)
             window.reader.show_annotation(window.reader.annotations[1])
             settle(app, ctx)
@@ -211,8 +226,12 @@ def _take(root: Path, out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--archive", type=Path, default=None,
-                        help=f"the sample archive to build or reuse (default: {sample_archive_dir()})")
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        default=None,
+        help=f"the sample archive to build or reuse (default: {sample_archive_dir()})",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots", help="where the PNGs go")
     args = parser.parse_args()
     root = (args.archive or sample_archive_dir()).expanduser()
@@ -225,8 +244,10 @@ def main() -> None:
         finally:
             library.close()
     if not reuse:
-        print(f"building the sample archive in {root} ({expected} files; extraction with spaCy takes a minute) ...",
-              flush=True)
+        print(
+            f"building the sample archive in {root} ({expected} files; extraction with spaCy takes a minute) ...",
+            flush=True,
+        )
         summary = build_sample(root)
         print(f"  {summary['documents']} documents, {summary['entities']} entities")
     take(root, args.out)

@@ -13,8 +13,9 @@ REPO = Path(__file__).resolve().parents[1]
 def test_ruff_clean() -> None:
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     assert ruff, "ruff is part of the test extras"
-    proc = subprocess.run([ruff, "check", "ctviewer", "tests", "benchmarks"], cwd=REPO,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [ruff, "check", "ctviewer", "tests", "benchmarks"], cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -46,8 +46,12 @@ def _like(word: str) -> str:
 
 # -- colours and tags ---------------------------------------------------------------------------
 def colors(session: Session) -> list[ColorRecord]:
-    return [ColorRecord(n, label) for n, label in
-            session.execute(select(AnnotationColor.name, AnnotationColor.label).order_by(AnnotationColor.position))]
+    return [
+        ColorRecord(n, label)
+        for n, label in session.execute(
+            select(AnnotationColor.name, AnnotationColor.label).order_by(AnnotationColor.position)
+        )
+    ]
 
 
 def color_exists(session: Session, name: str) -> bool:
@@ -60,10 +64,13 @@ def rename_color(session: Session, name: str, label: str) -> None:
 
 def tag_counts(session: Session, prefix: str = "") -> list[TagCount]:
     """Tags of live annotations with how many carry each, most used first (for completion)."""
-    stmt = (select(AnnotationTag.tag, func.count(AnnotationTag.annotation_id).label("n"))
-            .join(Annotation, Annotation.id == AnnotationTag.annotation_id)
-            .where(Annotation.deleted_at.is_(None)).group_by(AnnotationTag.tag)
-            .order_by(func.count(AnnotationTag.annotation_id).desc(), AnnotationTag.tag))
+    stmt = (
+        select(AnnotationTag.tag, func.count(AnnotationTag.annotation_id).label("n"))
+        .join(Annotation, Annotation.id == AnnotationTag.annotation_id)
+        .where(Annotation.deleted_at.is_(None))
+        .group_by(AnnotationTag.tag)
+        .order_by(func.count(AnnotationTag.annotation_id).desc(), AnnotationTag.tag)
+    )
     if prefix:
         stmt = stmt.where(AnnotationTag.tag.like(prefix.replace("%", "\\%").replace("_", "\\_") + "%", escape="\\"))
     return [TagCount(t, int(n)) for t, n in session.execute(stmt)]
@@ -81,15 +88,19 @@ def update_annotation(session: Session, annotation_id: int, **values: Any) -> No
 def set_tags(session: Session, annotation_id: int, tags: Sequence[str]) -> None:
     session.execute(delete(AnnotationTag).where(AnnotationTag.annotation_id == annotation_id))
     if tags:
-        session.execute(sqlite_insert(AnnotationTag).on_conflict_do_nothing(),
-                        [{"annotation_id": annotation_id, "tag": t} for t in tags])
+        session.execute(
+            sqlite_insert(AnnotationTag).on_conflict_do_nothing(),
+            [{"annotation_id": annotation_id, "tag": t} for t in tags],
+        )
 
 
 def set_entities(session: Session, annotation_id: int, entity_ids: Sequence[int]) -> None:
     session.execute(delete(AnnotationEntity).where(AnnotationEntity.annotation_id == annotation_id))
     if entity_ids:
-        session.execute(sqlite_insert(AnnotationEntity).on_conflict_do_nothing(),
-                        [{"annotation_id": annotation_id, "entity_id": e} for e in entity_ids])
+        session.execute(
+            sqlite_insert(AnnotationEntity).on_conflict_do_nothing(),
+            [{"annotation_id": annotation_id, "entity_id": e} for e in entity_ids],
+        )
 
 
 def live_entity_ids(session: Session, ids: Sequence[int]) -> set[int]:
@@ -109,21 +120,35 @@ def id_by_uid(session: Session, uid: str) -> int | None:
 
 def same_passage(session: Session, document_id: int, start: int, end: int, note: str) -> int | None:
     """A live annotation of this document on the same range with the same note (a duplicate)."""
-    return session.scalar(select(Annotation.id).where(
-        Annotation.document_id == document_id, Annotation.start == start, Annotation.end == end,
-        Annotation.note == note, Annotation.deleted_at.is_(None)).limit(1))
+    return session.scalar(
+        select(Annotation.id)
+        .where(
+            Annotation.document_id == document_id,
+            Annotation.start == start,
+            Annotation.end == end,
+            Annotation.note == note,
+            Annotation.deleted_at.is_(None),
+        )
+        .limit(1)
+    )
 
 
 def rows_of_document(session: Session, document_id: int) -> list[Annotation]:
     """Every annotation of a document, soft-deleted ones included (they must follow the text too)."""
-    return list(session.scalars(select(Annotation).where(Annotation.document_id == document_id)
-                                .order_by(Annotation.start, Annotation.id)))
+    return list(
+        session.scalars(
+            select(Annotation).where(Annotation.document_id == document_id).order_by(Annotation.start, Annotation.id)
+        )
+    )
 
 
 def waiting_for(session: Session, sha256: str) -> list[Annotation]:
     """Annotations whose document went away (``document_id`` NULL) and had this sha256."""
-    return list(session.scalars(select(Annotation).where(Annotation.document_id.is_(None),
-                                                         Annotation.document_sha256 == sha256)))
+    return list(
+        session.scalars(
+            select(Annotation).where(Annotation.document_id.is_(None), Annotation.document_sha256 == sha256)
+        )
+    )
 
 
 def any_waiting(session: Session) -> bool:
@@ -140,8 +165,9 @@ def _conditions(f: AnnotationFilter) -> list[ColumnElement[bool]]:
     if f.color:
         out.append(Annotation.color == f.color)
     if f.entity_id is not None:
-        out.append(Annotation.id.in_(select(AnnotationEntity.annotation_id)
-                                     .where(AnnotationEntity.entity_id == f.entity_id)))
+        out.append(
+            Annotation.id.in_(select(AnnotationEntity.annotation_id).where(AnnotationEntity.entity_id == f.entity_id))
+        )
     if f.orphaned is not None:
         out.append(Annotation.orphaned == int(f.orphaned))
     for word in (f.text or "").split():
@@ -159,15 +185,24 @@ def _conditions(f: AnnotationFilter) -> list[ColumnElement[bool]]:
 
 
 def list_ids(
-    session: Session, f: AnnotationFilter, *, sort: AnnotationSort = "created", descending: bool = False,
-    offset: int = 0, limit: int | None = None,
+    session: Session,
+    f: AnnotationFilter,
+    *,
+    sort: AnnotationSort = "created",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[int]:
     stmt = select(Annotation.id).outerjoin(Document, Document.id == Annotation.document_id).where(and_(*_conditions(f)))
     if sort == "document_date":
         keys: list[Any] = [Document.date.is_(None), Document.date, Annotation.document_id, Annotation.start]
         if descending:
-            keys = [Document.date.is_(None), Document.date.desc(), Annotation.document_id.desc(),
-                    Annotation.start.desc()]
+            keys = [
+                Document.date.is_(None),
+                Document.date.desc(),
+                Annotation.document_id.desc(),
+                Annotation.start.desc(),
+            ]
     else:
         keys = [Annotation.created_at.desc() if descending else Annotation.created_at]
     stmt = stmt.order_by(*keys, Annotation.id.desc() if descending else Annotation.id).offset(offset)
@@ -177,8 +212,11 @@ def list_ids(
 
 
 def count(session: Session, f: AnnotationFilter) -> int:
-    stmt = (select(func.count(Annotation.id)).outerjoin(Document, Document.id == Annotation.document_id)
-            .where(and_(*_conditions(f))))
+    stmt = (
+        select(func.count(Annotation.id))
+        .outerjoin(Document, Document.id == Annotation.document_id)
+        .where(and_(*_conditions(f)))
+    )
     return int(session.scalar(stmt) or 0)
 
 
@@ -190,16 +228,21 @@ def records(session: Session, ids: Sequence[int]) -> list[AnnotationRecord]:
     for chunk in _chunks(ids):
         for r in session.execute(
             select(Annotation, Document.title, Document.date, Document.source_path)
-            .outerjoin(Document, Document.id == Annotation.document_id).where(Annotation.id.in_(chunk))
+            .outerjoin(Document, Document.id == Annotation.document_id)
+            .where(Annotation.id.in_(chunk))
         ):
             rows[r[0].id] = r
-        for a, t in session.execute(select(AnnotationTag.annotation_id, AnnotationTag.tag)
-                                    .where(AnnotationTag.annotation_id.in_(chunk)).order_by(AnnotationTag.tag)):
+        for a, t in session.execute(
+            select(AnnotationTag.annotation_id, AnnotationTag.tag)
+            .where(AnnotationTag.annotation_id.in_(chunk))
+            .order_by(AnnotationTag.tag)
+        ):
             tags.setdefault(a, []).append(t)
         for a, e, n, typ in session.execute(
             select(AnnotationEntity.annotation_id, Entity.id, Entity.name, Entity.type)
             .join(Entity, Entity.id == AnnotationEntity.entity_id)
-            .where(AnnotationEntity.annotation_id.in_(chunk)).order_by(Entity.name)
+            .where(AnnotationEntity.annotation_id.in_(chunk))
+            .order_by(Entity.name)
         ):
             ents.setdefault(a, []).append(LinkedEntity(e, n, typ))
     out = []
@@ -207,13 +250,30 @@ def records(session: Session, ids: Sequence[int]) -> list[AnnotationRecord]:
         if i not in rows:
             continue
         a, title, date, source = rows[i]
-        out.append(AnnotationRecord(
-            id=a.id, uid=a.uid, document_id=a.document_id, document_sha256=a.document_sha256, start=a.start,
-            end=a.end, quote=a.quote, prefix=a.prefix, suffix=a.suffix, note=a.note, color=a.color,
-            tags=tuple(tags.get(i, ())), entities=tuple(ents.get(i, ())), orphaned=bool(a.orphaned),
-            created_at=a.created_at, modified_at=a.modified_at, deleted_at=a.deleted_at,
-            document_title=title, document_date=date, document_source=source,
-        ))
+        out.append(
+            AnnotationRecord(
+                id=a.id,
+                uid=a.uid,
+                document_id=a.document_id,
+                document_sha256=a.document_sha256,
+                start=a.start,
+                end=a.end,
+                quote=a.quote,
+                prefix=a.prefix,
+                suffix=a.suffix,
+                note=a.note,
+                color=a.color,
+                tags=tuple(tags.get(i, ())),
+                entities=tuple(ents.get(i, ())),
+                orphaned=bool(a.orphaned),
+                created_at=a.created_at,
+                modified_at=a.modified_at,
+                deleted_at=a.deleted_at,
+                document_title=title,
+                document_date=date,
+                document_source=source,
+            )
+        )
     return out
 
 
@@ -221,7 +281,8 @@ def entities_in_range(session: Session, document_id: int, start: int, end: int) 
     """Entities with a mention inside ``[start, end)`` of a document, in order of first mention."""
     seen: dict[int, LinkedEntity] = {}
     for e, n, typ in session.execute(
-        select(Entity.id, Entity.name, Entity.type).join(Mention, Mention.entity_id == Entity.id)
+        select(Entity.id, Entity.name, Entity.type)
+        .join(Mention, Mention.entity_id == Entity.id)
         .where(Mention.document_id == document_id, Mention.start >= start, Mention.end <= end, Entity.rejected == 0)
         .order_by(Mention.start)
     ):
@@ -231,8 +292,9 @@ def entities_in_range(session: Session, document_id: int, start: int, end: int) 
 
 def entity_by_name(session: Session, name: str) -> int | None:
     """The one live entity called ``name`` (case-insensitive), or None when none or several are."""
-    found = list(session.scalars(select(Entity.id).where(func.lower(Entity.name) == name.lower(),
-                                                         Entity.rejected == 0).limit(2)))
+    found = list(
+        session.scalars(select(Entity.id).where(func.lower(Entity.name) == name.lower(), Entity.rejected == 0).limit(2))
+    )
     return found[0] if len(found) == 1 else None
 
 

@@ -18,8 +18,13 @@ from ctviewer.db.migrations import current_version, schema_version
 # The change signature: the analyst's work tables are hashed row by row (small, and an edit may
 # keep every count and land in the same second); the bulk tables only by count and highest id.
 _HASHED_TABLES = (
-    "annotations", "annotation_tags", "annotation_entities", "annotation_colors", "corrections",
-    "entities", "entity_aliases",
+    "annotations",
+    "annotation_tags",
+    "annotation_entities",
+    "annotation_colors",
+    "corrections",
+    "entities",
+    "entity_aliases",
 )
 _COUNTED_TABLES = ("documents", "document_texts", "mentions", "roles", "merge_suggestions")
 

@@ -14,6 +14,7 @@ from ctviewer.domain import DocumentRecord, DocumentSummary, ExtractedText, Inde
 
 SortKey = Literal["id", "title", "date", "imported_at"]
 
+
 class DocumentFields(NamedTuple):
     """What the entity and annotation layers add to one document's index entry: every name an
     entity is searchable by (display names and aliases), tags, and the display names alone (the
@@ -114,7 +115,7 @@ def existing_ids(session: Session, ids: Sequence[int]) -> set[int]:
     found: set[int] = set()
     chunk = list(ids)
     for start in range(0, len(chunk), 500):
-        found.update(session.scalars(select(Document.id).where(Document.id.in_(chunk[start:start + 500]))))
+        found.update(session.scalars(select(Document.id).where(Document.id.in_(chunk[start : start + 500]))))
     return found
 
 
@@ -187,8 +188,7 @@ def index_entries(
     for start in range(0, len(id_list), batch):
         chunk = id_list[start : start + batch]
         rows = session.execute(
-            select(Document.id, Document.title, Document.date, Document.file_type, Document.language,
-                   DocumentText.text)
+            select(Document.id, Document.title, Document.date, Document.file_type, Document.language, DocumentText.text)
             .join(DocumentText, DocumentText.document_id == Document.id)
             .where(Document.id.in_(chunk))
             .order_by(Document.id)
@@ -197,17 +197,33 @@ def index_entries(
         for r in rows:
             f = extra.get(r.id, DocumentFields())
             yield IndexEntry(
-                id=r.id, title=r.title, body=r.text, date=r.date, file_type=r.file_type,
-                language=r.language, people=f.people, organisations=f.organisations, places=f.places,
-                tags=f.tags, facet_people=f.people_names, facet_organisations=f.organisation_names,
-                facet_places=f.place_names, notes=f.notes, annotated=bool(f.notes),
+                id=r.id,
+                title=r.title,
+                body=r.text,
+                date=r.date,
+                file_type=r.file_type,
+                language=r.language,
+                people=f.people,
+                organisations=f.organisations,
+                places=f.places,
+                tags=f.tags,
+                facet_people=f.people_names,
+                facet_organisations=f.organisation_names,
+                facet_places=f.place_names,
+                notes=f.notes,
+                annotated=bool(f.notes),
             )
 
 
 def without_text(session: Session) -> list[int]:
     """Documents whose text row is missing (only a salvaged database can have them)."""
-    return list(session.scalars(select(Document.id).where(~select(DocumentText.document_id).where(
-        DocumentText.document_id == Document.id).exists()).order_by(Document.id)))
+    return list(
+        session.scalars(
+            select(Document.id)
+            .where(~select(DocumentText.document_id).where(DocumentText.document_id == Document.id).exists())
+            .order_by(Document.id)
+        )
+    )
 
 
 def delete_documents(session: Session, ids: Sequence[int]) -> int:
@@ -222,5 +238,6 @@ def set_extraction_state(session: Session, ids: Sequence[int], state: str) -> No
 
 
 def pending_extraction(session: Session) -> list[int]:
-    return list(session.scalars(select(Document.id).where(Document.extraction_state == "pending")
-                                .order_by(Document.id)))
+    return list(
+        session.scalars(select(Document.id).where(Document.extraction_state == "pending").order_by(Document.id))
+    )

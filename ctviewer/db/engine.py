@@ -36,8 +36,9 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 CHECKPOINT_WAIT_MS = 250
 
 
-def make_engine(path: Path, *, read_only: bool = False, journal_size_limit: int = JOURNAL_SIZE_LIMIT,
-                immutable: bool = False) -> Engine:
+def make_engine(
+    path: Path, *, read_only: bool = False, journal_size_limit: int = JOURNAL_SIZE_LIMIT, immutable: bool = False
+) -> Engine:
     """An engine on ``path`` with WAL, foreign keys, busy timeout and explicit BEGIN.
     ``journal_size_limit``: bytes the ``-wal`` file is trimmed to once a checkpoint resets it
     (smaller only in tests, to make the bound observable at small scale)."""
@@ -86,27 +87,32 @@ class CheckpointReport:
     def __str__(self) -> str:
         outcome = "truncated" if self.truncated else "blocked by a reader or writer" if self.blocked else "done"
         frames = f"{self.checkpointed}/{self.wal_frames}" if self.wal_frames >= 0 else "no"
-        return (f"{self.mode} checkpoint {outcome}: {frames} frames copied, "
-                f"-wal {self.wal_bytes_before / 2**20:.1f} -> {self.wal_bytes_after / 2**20:.1f} MiB "
-                f"in {self.seconds * 1000:.0f} ms")
+        return (
+            f"{self.mode} checkpoint {outcome}: {frames} frames copied, "
+            f"-wal {self.wal_bytes_before / 2**20:.1f} -> {self.wal_bytes_after / 2**20:.1f} MiB "
+            f"in {self.seconds * 1000:.0f} ms"
+        )
 
 
 class Database:
     """The engine plus session factories for readers and for the single writer."""
 
-    def __init__(self, path: Path, *, read_only: bool = False, journal_size_limit: int = JOURNAL_SIZE_LIMIT,
-                 immutable: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        journal_size_limit: int = JOURNAL_SIZE_LIMIT,
+        immutable: bool = False,
+    ) -> None:
         self.path = path
         self.read_only = read_only
         self.journal_size_limit = journal_size_limit
-        self.engine = make_engine(path, read_only=read_only, journal_size_limit=journal_size_limit,
-                                  immutable=immutable)
+        self.engine = make_engine(path, read_only=read_only, journal_size_limit=journal_size_limit, immutable=immutable)
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = sessionmaker(bind=writer, expire_on_commit=False)
-        self._durable = sessionmaker(
-            bind=writer.execution_options(sqlite_sync="FULL"), expire_on_commit=False
-        )
+        self._durable = sessionmaker(bind=writer.execution_options(sqlite_sync="FULL"), expire_on_commit=False)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -176,8 +182,7 @@ class Database:
             try:
                 busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 if frames < 0:  # not in WAL mode: nothing to do
-                    return CheckpointReport("none", 0, 0, False, False, before, before,
-                                            time.perf_counter() - started)
+                    return CheckpointReport("none", 0, 0, False, False, before, before, time.perf_counter() - started)
                 # Frames left uncopied mean a reader holds an older snapshot: TRUNCATE would only
                 # wait and fail, so it is not tried.
                 blocked = bool(busy) or copied < frames
@@ -209,8 +214,9 @@ class Database:
             raise known from exc
         finally:
             raw.close()
-        return CheckpointReport(mode, frames, copied, truncated, blocked, before, self.wal_bytes(),
-                                time.perf_counter() - started)
+        return CheckpointReport(
+            mode, frames, copied, truncated, blocked, before, self.wal_bytes(), time.perf_counter() - started
+        )
 
     def _known_error(self, exc: BaseException) -> ArchiveError | None:
         """The plain error for a failure the storage caused (full or read-only disk, damaged
@@ -241,8 +247,16 @@ def storage_error(exc: BaseException) -> StorageError | None:
 
 # "no such table/column" from ctviewer's own queries means the stored schema no longer matches
 # its version number: damaged schema text (a programming error would fail every test).
-_DAMAGE_WORDING = ("malformed", "not a database", "file is encrypted", "disk i/o error", "database corrupt",
-                   "could not decode to utf-8", "no such table", "no such column")
+_DAMAGE_WORDING = (
+    "malformed",
+    "not a database",
+    "file is encrypted",
+    "disk i/o error",
+    "database corrupt",
+    "could not decode to utf-8",
+    "no such table",
+    "no such column",
+)
 
 
 def is_damage(exc: BaseException) -> bool:

@@ -88,8 +88,9 @@ def list_entities(
         stmt = stmt.where(Entity.type == type_)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [EntitySummary(r.id, cast(EntityType, r.type), r.name, r.mentions, r.documents)
-            for r in session.execute(stmt)]
+    return [
+        EntitySummary(r.id, cast(EntityType, r.type), r.name, r.mentions, r.documents) for r in session.execute(stmt)
+    ]
 
 
 def entity_exists(session: Session, entity_id: int) -> bool:
@@ -193,9 +194,16 @@ def entity_mentions(
     ctx_end = func.max(func.min(Mention.sentence_end, Mention.end + window), Mention.end)
     stmt = (
         select(
-            Mention.id, Mention.entity_id, Mention.document_id, Mention.start, Mention.end, Mention.text,
-            ctx_start.label("cs"), func.substr(DocumentText.text, ctx_start + 1, ctx_end - ctx_start).label("ctx"),
-            Mention.sentence_start, Mention.sentence_end,
+            Mention.id,
+            Mention.entity_id,
+            Mention.document_id,
+            Mention.start,
+            Mention.end,
+            Mention.text,
+            ctx_start.label("cs"),
+            func.substr(DocumentText.text, ctx_start + 1, ctx_end - ctx_start).label("ctx"),
+            Mention.sentence_start,
+            Mention.sentence_end,
             # The characters just outside the context: is a word cut there?
             func.substr(DocumentText.text, ctx_start, 1).label("before"),
             func.substr(DocumentText.text, ctx_end + 1, 1).label("after"),
@@ -210,14 +218,39 @@ def entity_mentions(
     if limit is not None:
         stmt = stmt.limit(limit)
     # substr(text, 0, 1) is "" in SQLite: nothing before a context that starts the text.
-    return [kwic_record(r.id, r.entity_id, r.document_id, r.start, r.end, r.text, r.ctx or "", r.cs,
-                        r.sentence_start, r.sentence_end, r.before or "", r.after or "")
-            for r in session.execute(stmt)]
+    return [
+        kwic_record(
+            r.id,
+            r.entity_id,
+            r.document_id,
+            r.start,
+            r.end,
+            r.text,
+            r.ctx or "",
+            r.cs,
+            r.sentence_start,
+            r.sentence_end,
+            r.before or "",
+            r.after or "",
+        )
+        for r in session.execute(stmt)
+    ]
 
 
-def kwic_record(mention_id: int, entity_id: int, document_id: int, start: int, end: int, text: str,
-                context: str, context_start: int, sentence_start: int | None, sentence_end: int | None,
-                char_before: str = "", char_after: str = "") -> MentionRecord:
+def kwic_record(
+    mention_id: int,
+    entity_id: int,
+    document_id: int,
+    start: int,
+    end: int,
+    text: str,
+    context: str,
+    context_start: int,
+    sentence_start: int | None,
+    sentence_end: int | None,
+    char_before: str = "",
+    char_after: str = "",
+) -> MentionRecord:
     """A mention record whose context, where the window cut its sentence, ends at word
     boundaries (a word cut in two is dropped, never the mention) and says it was cut.
     ``char_before``/``char_after`` are the text's characters just outside the context."""
@@ -239,8 +272,18 @@ def kwic_record(mention_id: int, entity_id: int, document_id: int, start: int, e
             space = _last_space(after)  # the context ends inside a word: drop that part
             after = "" if space is None else after[:space]
         context = context[:after_at] + after.rstrip()
-    return MentionRecord(mention_id, entity_id, document_id, start, end, text, context, context_start,
-                         cut_left=cut_left, cut_right=cut_right)
+    return MentionRecord(
+        mention_id,
+        entity_id,
+        document_id,
+        start,
+        end,
+        text,
+        context,
+        context_start,
+        cut_left=cut_left,
+        cut_right=cut_right,
+    )
 
 
 def _first_space(text: str) -> int | None:
@@ -272,24 +315,37 @@ def mentions_by_id(session: Session, mention_ids: Sequence[int]) -> list[tuple[i
     """``(id, entity_id, document_id, start, end, text)`` of these mentions."""
     out = []
     for chunk in _chunks(mention_ids):
-        out += [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in session.execute(
-            select(Mention.id, Mention.entity_id, Mention.document_id, Mention.start, Mention.end, Mention.text)
-            .where(Mention.id.in_(chunk)))]
+        out += [
+            (r[0], r[1], r[2], r[3], r[4], r[5])
+            for r in session.execute(
+                select(
+                    Mention.id, Mention.entity_id, Mention.document_id, Mention.start, Mention.end, Mention.text
+                ).where(Mention.id.in_(chunk))
+            )
+        ]
     return out
 
 
 def mention_at(session: Session, entity_id: int, document_id: int, start: int) -> int | None:
     """The id of the entity's mention starting at ``start`` in a document (CLI: ``DOC:START``)."""
-    return session.scalar(select(Mention.id).where(
-        Mention.entity_id == entity_id, Mention.document_id == document_id, Mention.start == start))
+    return session.scalar(
+        select(Mention.id).where(
+            Mention.entity_id == entity_id, Mention.document_id == document_id, Mention.start == start
+        )
+    )
 
 
 def roles_over_time(session: Session, person_id: int) -> list[DatedRole]:
     """Every role a person is given, document by document, oldest first (undated last)."""
     org = aliased(Entity)
     rows = session.execute(
-        select(Role.title, func.coalesce(org.name, Role.organisation_text), Role.organisation_id, Role.document_id,
-               Role.date)
+        select(
+            Role.title,
+            func.coalesce(org.name, Role.organisation_text),
+            Role.organisation_id,
+            Role.document_id,
+            Role.date,
+        )
         .outerjoin(org, org.id == Role.organisation_id)
         .where(Role.person_id == person_id)
         .order_by(Role.date.is_(None), Role.date, Role.document_id, Role.start)
@@ -317,12 +373,15 @@ def cooccurring(
             .subquery()
         )
     else:
-        mine = (select(Mention.document_id, Mention.sentence_start)
-                .where(Mention.entity_id == entity_id).distinct().subquery())
+        mine = (
+            select(Mention.document_id, Mention.sentence_start)
+            .where(Mention.entity_id == entity_id)
+            .distinct()
+            .subquery()
+        )
         pairs = (
             select(Mention.entity_id, Mention.document_id, Mention.sentence_start)
-            .join(mine, (mine.c.document_id == Mention.document_id)
-                  & (mine.c.sentence_start == Mention.sentence_start))
+            .join(mine, (mine.c.document_id == Mention.document_id) & (mine.c.sentence_start == Mention.sentence_start))
             .where(Mention.entity_id != entity_id)
             .distinct()
             .subquery()
@@ -355,8 +414,9 @@ def suggestions(session: Session, *, include_dismissed: bool = False) -> list[Su
     if not include_dismissed:
         stmt = stmt.where(MergeSuggestion.dismissed == 0)
     return [
-        SuggestionRecord(s.id, s.a, a_name, s.b, b_name, cast(EntityType, typ), s.score, s.reason,
-                         tuple(json.loads(s.evidence)))
+        SuggestionRecord(
+            s.id, s.a, a_name, s.b, b_name, cast(EntityType, typ), s.score, s.reason, tuple(json.loads(s.evidence))
+        )
         for s, a_name, b_name, typ in session.execute(stmt)
     ]
 

@@ -49,9 +49,9 @@ def entity_ids(
     if needle:
         pattern = f"%{_like_escape(needle)}%"
         # An analyst looking for "OSCE" expects the entity shown as its long name, too.
-        alias_hit = exists().where(EntityAlias.entity_id == Entity.id,
-                                   EntityAlias.alias.ilike(pattern, escape="\\"))
+        alias_hit = exists().where(EntityAlias.entity_id == Entity.id, EntityAlias.alias.ilike(pattern, escape="\\"))
         stmt = stmt.where(or_(Entity.name.ilike(pattern, escape="\\"), alias_hit))
-    stmt = stmt.order_by(order.desc() if descending else order.asc(),
-                         Entity.id.desc() if descending else Entity.id.asc())
+    stmt = stmt.order_by(
+        order.desc() if descending else order.asc(), Entity.id.desc() if descending else Entity.id.asc()
+    )
     return list(session.scalars(stmt))

@@ -44,8 +44,10 @@ def load_entities(session: Session, *, include_rejected: bool = False) -> list[S
     stmt = select(Entity.id, Entity.type, Entity.name, Entity.gazetteer_id, Entity.rejected).order_by(Entity.id)
     if not include_rejected:
         stmt = stmt.where(Entity.rejected == 0)
-    return [StoredEntity(i, t, n, g, tuple(a for a in aliases.get(i, ()) if a != n), bool(r))
-            for i, t, n, g, r in session.execute(stmt)]
+    return [
+        StoredEntity(i, t, n, g, tuple(a for a in aliases.get(i, ()) if a != n), bool(r))
+        for i, t, n, g, r in session.execute(stmt)
+    ]
 
 
 def existing_ids(session: Session, ids: Iterable[int]) -> set[int]:
@@ -60,8 +62,9 @@ def get_entity(session: Session, entity_id: int) -> StoredEntity | None:
     if row is None:
         return None
     aliases = tuple(session.scalars(select(EntityAlias.alias).where(EntityAlias.entity_id == entity_id)))
-    return StoredEntity(row.id, row.type, row.name, row.gazetteer_id, tuple(a for a in aliases if a != row.name),
-                        bool(row.rejected))
+    return StoredEntity(
+        row.id, row.type, row.name, row.gazetteer_id, tuple(a for a in aliases if a != row.name), bool(row.rejected)
+    )
 
 
 def create_entity(
@@ -76,8 +79,9 @@ def create_entity(
     entity_id: int | None = None,
 ) -> int:
     """Insert an entity (``entity_id`` re-creates one the corrections log names) and return its id."""
-    values: dict[str, Any] = dict(type=type_, name=name, key=key, gazetteer_id=gazetteer_id, analyst=int(analyst),
-                                  created_at=now, modified_at=now)
+    values: dict[str, Any] = dict(
+        type=type_, name=name, key=key, gazetteer_id=gazetteer_id, analyst=int(analyst), created_at=now, modified_at=now
+    )
     if entity_id is not None:
         values["id"] = entity_id
     result = session.execute(insert(Entity).values(**values).returning(Entity.id))
@@ -90,8 +94,18 @@ def create_entities(session: Session, rows: Sequence[dict[str, Any]], now: str) 
     sixth of the extraction's main-process time."""
     if not rows:
         return []
-    values = [{"type": r["type"], "name": r["name"], "key": r["key"], "gazetteer_id": r.get("gazetteer_id"),
-               "analyst": 0, "created_at": now, "modified_at": now} for r in rows]
+    values = [
+        {
+            "type": r["type"],
+            "name": r["name"],
+            "key": r["key"],
+            "gazetteer_id": r.get("gazetteer_id"),
+            "analyst": 0,
+            "created_at": now,
+            "modified_at": now,
+        }
+        for r in rows
+    ]
     result = session.execute(insert(Entity).returning(Entity.id, sort_by_parameter_order=True), values)
     return [int(i) for i in result.scalars()]
 
@@ -137,8 +151,9 @@ def add_suggestion(
     session: Session, a: int, b: int, score: float, reason: str, evidence: Sequence[str], *, dismissed: bool
 ) -> None:
     a, b = min(a, b), max(a, b)
-    stmt = sqlite_insert(MergeSuggestion).values(a=a, b=b, score=score, reason=reason,
-                                                 evidence=json.dumps(list(evidence)), dismissed=int(dismissed))
+    stmt = sqlite_insert(MergeSuggestion).values(
+        a=a, b=b, score=score, reason=reason, evidence=json.dumps(list(evidence)), dismissed=int(dismissed)
+    )
     session.execute(stmt.on_conflict_do_nothing())
 
 
@@ -147,8 +162,11 @@ def clear_suggestions(session: Session) -> None:
 
 
 def dismiss_suggestion(session: Session, a: int, b: int) -> None:
-    session.execute(update(MergeSuggestion).where(MergeSuggestion.a == min(a, b), MergeSuggestion.b == max(a, b))
-                    .values(dismissed=1))
+    session.execute(
+        update(MergeSuggestion)
+        .where(MergeSuggestion.a == min(a, b), MergeSuggestion.b == max(a, b))
+        .values(dismissed=1)
+    )
 
 
 def suggestion_pair(session: Session, suggestion_id: int) -> tuple[int, int] | None:
@@ -158,16 +176,22 @@ def suggestion_pair(session: Session, suggestion_id: int) -> tuple[int, int] | N
 
 # -- corrections log ----------------------------------------------------------------------------
 def append_correction(session: Session, kind: str, payload: dict[str, Any], *, who: str, now: str) -> int:
-    result = session.execute(insert(Correction).values(created_at=now, who=who, kind=kind,
-                                                       payload=json.dumps(payload, ensure_ascii=False))
-                             .returning(Correction.id))
+    result = session.execute(
+        insert(Correction)
+        .values(created_at=now, who=who, kind=kind, payload=json.dumps(payload, ensure_ascii=False))
+        .returning(Correction.id)
+    )
     return int(result.scalar_one())
 
 
 def load_corrections(session: Session) -> list[tuple[int, str, dict[str, Any]]]:
     """``(id, kind, payload)`` of every correction, oldest first."""
-    return [(i, k, json.loads(p)) for i, k, p in
-            session.execute(select(Correction.id, Correction.kind, Correction.payload).order_by(Correction.id))]
+    return [
+        (i, k, json.loads(p))
+        for i, k, p in session.execute(
+            select(Correction.id, Correction.kind, Correction.payload).order_by(Correction.id)
+        )
+    ]
 
 
 # -- primitives used by the corrections ---------------------------------------------------------
@@ -185,21 +209,28 @@ def merge_into(session: Session, target: int, sources: Sequence[int], now: str) 
     if not sources:
         return
     names = session.execute(select(Entity.name, Entity.key).where(Entity.id.in_(sources))).all()
-    alias_rows = session.execute(select(EntityAlias.alias, EntityAlias.key, EntityAlias.source)
-                                 .where(EntityAlias.entity_id.in_(sources))).all()
+    alias_rows = session.execute(
+        select(EntityAlias.alias, EntityAlias.key, EntityAlias.source).where(EntityAlias.entity_id.in_(sources))
+    ).all()
     add_aliases(session, target, [(n, k) for n, k in names] + [(a, k) for a, k, s in alias_rows if s != "analyst"])
     add_aliases(session, target, [(a, k) for a, k, s in alias_rows if s == "analyst"], source="analyst")
     session.execute(update(Mention).where(Mention.entity_id.in_(sources)).values(entity_id=target))
     session.execute(update(Role).where(Role.person_id.in_(sources)).values(person_id=target))
     session.execute(update(Role).where(Role.organisation_id.in_(sources)).values(organisation_id=target))
     # Annotations linked to a merged entity now link to the one it became (not lost by the cascade).
-    linked = session.scalars(select(distinct(AnnotationEntity.annotation_id))
-                             .where(AnnotationEntity.entity_id.in_(sources))).all()
+    linked = session.scalars(
+        select(distinct(AnnotationEntity.annotation_id)).where(AnnotationEntity.entity_id.in_(sources))
+    ).all()
     if linked:
-        session.execute(sqlite_insert(AnnotationEntity).on_conflict_do_nothing(),
-                        [{"annotation_id": a, "entity_id": target} for a in linked])
-    session.execute(delete(MergeSuggestion).where(MergeSuggestion.a.in_([target, *sources]),
-                                                  MergeSuggestion.b.in_([target, *sources])))
+        session.execute(
+            sqlite_insert(AnnotationEntity).on_conflict_do_nothing(),
+            [{"annotation_id": a, "entity_id": target} for a in linked],
+        )
+    session.execute(
+        delete(MergeSuggestion).where(
+            MergeSuggestion.a.in_([target, *sources]), MergeSuggestion.b.in_([target, *sources])
+        )
+    )
     session.execute(delete(Entity).where(Entity.id.in_(sources)))
     update_entity(session, target, now, analyst=1)
 
@@ -209,14 +240,20 @@ def move_mentions(session: Session, moves: Sequence[tuple[int, int, int]], targe
     Returns the entities they came from."""
     old: set[int] = set()
     for doc_id, start, end in moves:
-        row = session.execute(select(Mention.id, Mention.entity_id).where(
-            Mention.document_id == doc_id, Mention.start == start, Mention.end == end)).first()
+        row = session.execute(
+            select(Mention.id, Mention.entity_id).where(
+                Mention.document_id == doc_id, Mention.start == start, Mention.end == end
+            )
+        ).first()
         if row is None or row.entity_id == target:
             continue
         old.add(row.entity_id)
         session.execute(update(Mention).where(Mention.id == row.id).values(entity_id=target))
-        session.execute(update(Role).where(Role.document_id == doc_id, Role.start == start,
-                                           Role.person_id == row.entity_id).values(person_id=target))
+        session.execute(
+            update(Role)
+            .where(Role.document_id == doc_id, Role.start == start, Role.person_id == row.entity_id)
+            .values(person_id=target)
+        )
     return old
 
 
@@ -226,8 +263,11 @@ def mention_texts(session: Session, entity_id: int) -> list[str]:
 
 def prune_aliases(session: Session, entity_id: int, keep_keys: set[str]) -> None:
     """Drop extracted aliases whose key no longer appears among ``keep_keys`` (after a split)."""
-    session.execute(delete(EntityAlias).where(EntityAlias.entity_id == entity_id, EntityAlias.source == "extracted",
-                                              EntityAlias.key.not_in(keep_keys)))
+    session.execute(
+        delete(EntityAlias).where(
+            EntityAlias.entity_id == entity_id, EntityAlias.source == "extracted", EntityAlias.key.not_in(keep_keys)
+        )
+    )
 
 
 def reject_entity(session: Session, entity_id: int, now: str) -> None:
@@ -243,8 +283,9 @@ def delete_unused_entities(session: Session) -> list[int]:
     """Delete entities left without mentions that no analyst decision refers to."""
     used = select(distinct(Mention.entity_id))
     linked = select(distinct(AnnotationEntity.entity_id))  # an analyst's annotation refers to it
-    ids = list(session.scalars(select(Entity.id).where(Entity.analyst == 0, Entity.id.not_in(used),
-                                                       Entity.id.not_in(linked))))
+    ids = list(
+        session.scalars(select(Entity.id).where(Entity.analyst == 0, Entity.id.not_in(used), Entity.id.not_in(linked)))
+    )
     for chunk in _chunks(ids):
         session.execute(delete(Entity).where(Entity.id.in_(chunk)))
     return ids

@@ -17,8 +17,20 @@ from sqlalchemy.orm import Session
 
 from ctviewer.db.models import Annotation, AnnotationEntity, Document, Entity, ImportItem, ImportRun, Mention
 
-ListSort = Literal["id", "title", "date", "file_type", "pages", "imported_at", "size_bytes", "source",
-                   "people", "organisations", "places", "annotations"]
+ListSort = Literal[
+    "id",
+    "title",
+    "date",
+    "file_type",
+    "pages",
+    "imported_at",
+    "size_bytes",
+    "source",
+    "people",
+    "organisations",
+    "places",
+    "annotations",
+]
 
 _SORT_COLUMNS: dict[str, Any] = {
     "id": Document.id,
@@ -62,8 +74,7 @@ def document_ids(
     if sort in _COUNT_SORTS:
         # One grouped pass over the mentions, outer-joined: documents without any count 0.
         counts = (
-            select(Mention.document_id.label("document_id"),
-                   func.count(distinct(Mention.entity_id)).label("n"))
+            select(Mention.document_id.label("document_id"), func.count(distinct(Mention.entity_id)).label("n"))
             .join(Entity, Entity.id == Mention.entity_id)
             .where(Entity.type == _COUNT_SORTS[sort], Entity.rejected == 0)
             .group_by(Mention.document_id)
@@ -85,8 +96,9 @@ def document_ids(
     needle = text.strip()
     if needle:
         pattern = f"%{_like_escape(needle)}%"
-        conditions.append(or_(Document.title.ilike(pattern, escape="\\"),
-                              Document.original_name.ilike(pattern, escape="\\")))
+        conditions.append(
+            or_(Document.title.ilike(pattern, escape="\\"), Document.original_name.ilike(pattern, escape="\\"))
+        )
     if file_types:
         conditions.append(Document.file_type.in_(list(file_types)))
     if date_from:
@@ -94,8 +106,9 @@ def document_ids(
     if date_to:
         conditions.append(Document.date <= date_to + "~")
     if annotated is not None:
-        has = select(Annotation.id).where(Annotation.document_id == Document.id,
-                                          Annotation.deleted_at.is_(None)).exists()
+        has = (
+            select(Annotation.id).where(Annotation.document_id == Document.id, Annotation.deleted_at.is_(None)).exists()
+        )
         conditions.append(has if annotated else ~has)
     if conditions:
         stmt = stmt.where(*conditions)
@@ -107,9 +120,12 @@ def document_ids(
 
 def _live_annotation_counts() -> Any:
     """A subquery (document_id, n): live annotations per annotated document."""
-    return (select(Annotation.document_id.label("document_id"), func.count(Annotation.id).label("n"))
-            .where(Annotation.deleted_at.is_(None), Annotation.document_id.is_not(None))
-            .group_by(Annotation.document_id).subquery())
+    return (
+        select(Annotation.document_id.label("document_id"), func.count(Annotation.id).label("n"))
+        .where(Annotation.deleted_at.is_(None), Annotation.document_id.is_not(None))
+        .group_by(Annotation.document_id)
+        .subquery()
+    )
 
 
 def document_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -123,14 +139,29 @@ def document_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
         for r in session.execute(
-            select(Document.id, Document.title, Document.date, Document.file_type, Document.pages,
-                   Document.language, Document.original_name, Document.size_bytes, Document.imported_at)
-            .where(Document.id.in_(chunk))
+            select(
+                Document.id,
+                Document.title,
+                Document.date,
+                Document.file_type,
+                Document.pages,
+                Document.language,
+                Document.original_name,
+                Document.size_bytes,
+                Document.imported_at,
+            ).where(Document.id.in_(chunk))
         ):
             out[r.id] = {
-                "title": r.title, "date": r.date, "file_type": r.file_type, "pages": r.pages,
-                "language": r.language, "source": r.original_name, "size_bytes": r.size_bytes,
-                "imported_at": r.imported_at, "entities": {}, "annotations": 0,
+                "title": r.title,
+                "date": r.date,
+                "file_type": r.file_type,
+                "pages": r.pages,
+                "language": r.language,
+                "source": r.original_name,
+                "size_bytes": r.size_bytes,
+                "imported_at": r.imported_at,
+                "entities": {},
+                "annotations": 0,
             }
         for doc_id, typ, n in session.execute(
             select(Mention.document_id, Entity.type, func.count(distinct(Mention.entity_id)))
@@ -154,19 +185,29 @@ def annotated_documents(session: Session) -> list[tuple[int, str, str | None]]:
     """(id, title, date) of the documents holding live annotations, by date then title (the
     Annotations pane's document filter: annotated documents are few even in a large archive)."""
     has = select(Annotation.id).where(Annotation.document_id == Document.id, Annotation.deleted_at.is_(None)).exists()
-    return [(r.id, r.title, r.date) for r in session.execute(
-        select(Document.id, Document.title, Document.date).where(has)
-        .order_by(Document.date.is_(None), Document.date, Document.title.collate("NOCASE"), Document.id))]
+    return [
+        (r.id, r.title, r.date)
+        for r in session.execute(
+            select(Document.id, Document.title, Document.date)
+            .where(has)
+            .order_by(Document.date.is_(None), Document.date, Document.title.collate("NOCASE"), Document.id)
+        )
+    ]
 
 
 def annotation_entities(session: Session) -> list[tuple[int, str, str]]:
     """(id, name, type) of the live entities linked to live annotations, by name."""
-    return [(r.id, r.name, r.type) for r in session.execute(
-        select(Entity.id, Entity.name, Entity.type).distinct()
-        .join(AnnotationEntity, AnnotationEntity.entity_id == Entity.id)
-        .join(Annotation, Annotation.id == AnnotationEntity.annotation_id)
-        .where(Annotation.deleted_at.is_(None), Entity.rejected == 0)
-        .order_by(Entity.name.collate("NOCASE"), Entity.id))]
+    return [
+        (r.id, r.name, r.type)
+        for r in session.execute(
+            select(Entity.id, Entity.name, Entity.type)
+            .distinct()
+            .join(AnnotationEntity, AnnotationEntity.entity_id == Entity.id)
+            .join(Annotation, Annotation.id == AnnotationEntity.annotation_id)
+            .where(Annotation.deleted_at.is_(None), Entity.rejected == 0)
+            .order_by(Entity.name.collate("NOCASE"), Entity.id)
+        )
+    ]
 
 
 def file_types(session: Session) -> list[str]:
@@ -176,10 +217,13 @@ def file_types(session: Session) -> list[str]:
 
 def import_runs(session: Session, limit: int = 100) -> list[dict[str, Any]]:
     """The latest import runs, newest first, with their outcome counts."""
-    runs = list(session.execute(
-        select(ImportRun.id, ImportRun.started_at, ImportRun.finished_at, ImportRun.cancelled)
-        .order_by(ImportRun.id.desc()).limit(limit)
-    ))
+    runs = list(
+        session.execute(
+            select(ImportRun.id, ImportRun.started_at, ImportRun.finished_at, ImportRun.cancelled)
+            .order_by(ImportRun.id.desc())
+            .limit(limit)
+        )
+    )
     counts: dict[int, dict[str, int]] = {r.id: {} for r in runs}
     if runs:
         for run_id, status, n in session.execute(
@@ -188,31 +232,57 @@ def import_runs(session: Session, limit: int = 100) -> list[dict[str, Any]]:
             .group_by(ImportItem.run_id, ImportItem.status)
         ):
             counts[run_id][status] = int(n)
-    return [{"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at,
-             "cancelled": bool(r.cancelled), "counts": counts[r.id]} for r in runs]
+    return [
+        {
+            "id": r.id,
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+            "cancelled": bool(r.cancelled),
+            "counts": counts[r.id],
+        }
+        for r in runs
+    ]
 
 
 def import_run(session: Session, run_id: int) -> dict[str, Any] | None:
     """One import run as :func:`import_runs` gives it, or None if there is no such run."""
-    r = session.execute(select(ImportRun.id, ImportRun.started_at, ImportRun.finished_at, ImportRun.cancelled)
-                        .where(ImportRun.id == run_id)).first()
+    r = session.execute(
+        select(ImportRun.id, ImportRun.started_at, ImportRun.finished_at, ImportRun.cancelled).where(
+            ImportRun.id == run_id
+        )
+    ).first()
     if r is None:
         return None
-    counts = {status: int(n) for status, n in session.execute(
-        select(ImportItem.status, func.count(ImportItem.id)).where(ImportItem.run_id == run_id)
-        .group_by(ImportItem.status))}
-    return {"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at,
-            "cancelled": bool(r.cancelled), "counts": counts}
+    counts = {
+        status: int(n)
+        for status, n in session.execute(
+            select(ImportItem.status, func.count(ImportItem.id))
+            .where(ImportItem.run_id == run_id)
+            .group_by(ImportItem.status)
+        )
+    }
+    return {
+        "id": r.id,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+        "cancelled": bool(r.cancelled),
+        "counts": counts,
+    }
 
 
 def import_items(session: Session, run_id: int) -> list[dict[str, Any]]:
     """The report lines of one import run, in the order the files were met."""
     return [
-        {"path": r.path, "status": r.status, "document_id": r.document_id, "reason": r.reason,
-         "warnings": tuple(json.loads(r.warnings or "[]"))}
+        {
+            "path": r.path,
+            "status": r.status,
+            "document_id": r.document_id,
+            "reason": r.reason,
+            "warnings": tuple(json.loads(r.warnings or "[]")),
+        }
         for r in session.execute(
-            select(ImportItem.path, ImportItem.status, ImportItem.document_id, ImportItem.reason,
-                   ImportItem.warnings)
-            .where(ImportItem.run_id == run_id).order_by(ImportItem.id)
+            select(ImportItem.path, ImportItem.status, ImportItem.document_id, ImportItem.reason, ImportItem.warnings)
+            .where(ImportItem.run_id == run_id)
+            .order_by(ImportItem.id)
         )
     ]

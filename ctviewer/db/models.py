@@ -50,9 +50,7 @@ class Document(Base):
 class DocumentText(Base):
     __tablename__ = "document_texts"
 
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
-    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     raw_text: Mapped[str] = mapped_column(Text)
     page_spans: Mapped[str] = mapped_column(Text, default="[]")
@@ -219,5 +217,4 @@ class AnnotationEntity(Base):
     __tablename__ = "annotation_entities"
 
     annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True)
-    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True,
-                                           index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True)

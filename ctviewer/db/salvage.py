@@ -44,8 +44,13 @@ class TableSalvage:
         return max(self.expected - self.recovered + self.dropped, 0)
 
     def as_json(self) -> dict[str, object]:
-        return {"table": self.table, "expected": self.expected, "recovered": self.recovered - self.dropped,
-                "lost": self.lost, "error": self.error}
+        return {
+            "table": self.table,
+            "expected": self.expected,
+            "recovered": self.recovered - self.dropped,
+            "lost": self.lost,
+            "error": self.error,
+        }
 
 
 @dataclass
@@ -71,8 +76,12 @@ def salvage_database(damaged: Path, target: Path) -> SalvageReport:
         migrate(dest)
         dest.execute("PRAGMA foreign_keys=OFF")
         dest.execute("BEGIN")
-        tables = [r[0] for r in dest.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+        tables = [
+            r[0]
+            for r in dest.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            )
+        ]
         for table in tables:
             report.tables.append(_copy_table(source, dest, table))
         report.orphaned_annotations = _settle_foreign_keys(dest, report)
@@ -136,8 +145,9 @@ def _copy_table(source: sqlite3.Connection, dest: sqlite3.Connection, table: str
     return result
 
 
-def _readable_rows(source: sqlite3.Connection, select: str, table: str,
-                   result: TableSalvage, chunk: int) -> Iterator[list[tuple[object, ...]]]:
+def _readable_rows(
+    source: sqlite3.Connection, select: str, table: str, result: TableSalvage, chunk: int
+) -> Iterator[list[tuple[object, ...]]]:
     try:
         top = source.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0]
         bounded = True
@@ -159,8 +169,9 @@ def _readable_rows(source: sqlite3.Connection, select: str, table: str,
         low = high + 1
 
 
-def _read_range(source: sqlite3.Connection, select: str, low: int, high: int,
-                result: TableSalvage) -> Iterator[tuple[object, ...]]:
+def _read_range(
+    source: sqlite3.Connection, select: str, low: int, high: int, result: TableSalvage
+) -> Iterator[tuple[object, ...]]:
     try:
         rows = source.execute(select, (low, high)).fetchall()
     except _UNREADABLE:

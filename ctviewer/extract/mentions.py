@@ -333,8 +333,12 @@ def _is_junk_person(surface: str, gazetteer: Gazetteer) -> bool:
         return False
     if " ".join(words) in gazetteer.demonyms:
         return True
-    return len(words) == 1 and (words[0] in GENERIC_SINGLE or words[0] in GENERIC_WORDS
-                                or words[0] in JUNK_PLACES or words[0].rstrip("s") in DOCUMENT_WORDS)
+    return len(words) == 1 and (
+        words[0] in GENERIC_SINGLE
+        or words[0] in GENERIC_WORDS
+        or words[0] in JUNK_PLACES
+        or words[0].rstrip("s") in DOCUMENT_WORDS
+    )
 
 
 def _looks_like_person(text: str, start: int, end: int) -> bool:

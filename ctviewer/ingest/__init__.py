@@ -117,8 +117,9 @@ def finish(draft: Draft, path: Path, limits: Limits) -> ExtractedText:
     if truncated:
         warnings.append(f"text truncated at {limits.max_text_chars:,} characters")
     if len(text) > limits.max_extract_chars:
-        warnings.append(f"people, organisations and places are looked for in the first "
-                        f"{limits.max_extract_chars:,} characters only")
+        warnings.append(
+            f"people, organisations and places are looked for in the first {limits.max_extract_chars:,} characters only"
+        )
     if not text.strip():
         if draft.file_type == "pdf":
             if _NO_TEXT_LAYER not in warnings:
@@ -134,10 +135,19 @@ def finish(draft: Draft, path: Path, limits: Limits) -> ExtractedText:
     place = draft.place or metadata.find_place(text, date_span)
     title = metadata.meaningful_title(draft.title, path.stem) or metadata.title_from_text(text)
     return ExtractedText(
-        text=text, raw_text=raw, file_type=_file_type(draft.file_type), title=title, date=date, place=place,
-        language=metadata.detect_language(text), pages=len(draft.pages) if draft.pages is not None else None,
-        page_spans=page_spans, encoding=draft.encoding, warnings=tuple(dict.fromkeys(warnings)),
-        truncated=truncated, extra=tuple(sorted(draft.extra.items())),
+        text=text,
+        raw_text=raw,
+        file_type=_file_type(draft.file_type),
+        title=title,
+        date=date,
+        place=place,
+        language=metadata.detect_language(text),
+        pages=len(draft.pages) if draft.pages is not None else None,
+        page_spans=page_spans,
+        encoding=draft.encoding,
+        warnings=tuple(dict.fromkeys(warnings)),
+        truncated=truncated,
+        extra=tuple(sorted(draft.extra.items())),
     )
 
 

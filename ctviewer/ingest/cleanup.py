@@ -32,12 +32,38 @@ from collections import Counter
 from ctviewer.domain import PageSpan
 
 _CHAR_MAP: dict[int, str | None] = {
-    ord(k): v for k, v in {
-        "\u00ad": "", "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-        "\ufb05": "st", "\ufb06": "st", "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
-        "\u200a": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2008": " ",
-        "\u205f": " ", "\u3000": " ", "\t": " ", "\u200b": "", "\ufeff": "", "\ufffe": "",
-        "\u2028": "\n", "\u2029": "\n\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n",
+    ord(k): v
+    for k, v in {
+        "\u00ad": "",
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2004": " ",
+        "\u2005": " ",
+        "\u2006": " ",
+        "\u2008": " ",
+        "\u205f": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\u200b": "",
+        "\ufeff": "",
+        "\ufffe": "",
+        "\u2028": "\n",
+        "\u2029": "\n\n",
+        "\x0b": "\n",
+        "\x0c": "\n",
+        "\x85": "\n",
     }.items()
 }
 # Other C0 controls and DEL: junk for SQLite FTS, Qt and XML export alike.
@@ -46,7 +72,8 @@ _SPACES = re.compile(r" {2,}")
 # pdfium marks a hyphen at the end of a line with U+0002 and joins the two lines itself.
 _PDFIUM_HYPHEN = re.compile(r"\x02[ \t]*(?:\r\n|\r|\n)?")
 _PAGE_NUMBER = re.compile(
-    r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$", re.IGNORECASE)
+    r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$", re.IGNORECASE
+)
 _EXPLICIT_PAGE = re.compile(r"^(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—])$", re.IGNORECASE)
 # UN document furniture: the job number ("25-00800 (E) 070225 100225") and its barcode ("*2500800*").
 _UN_CODES = re.compile(r"^(?:\*\d{6,9}\*|\d{2}-\d{5}\s?\([A-Z]\)(?:\s+\d{6}){0,2})$")
@@ -58,34 +85,199 @@ _HYPHEN_END = re.compile(r"(?<!\w)(\w+)-$")
 _FIRST_WORD = re.compile(r"^(\w+)")
 _LAST_WORD = re.compile(r"(?<!\w)(\w+)$")
 # Small words that rarely end a sentence: a line ending with one was wrapped.
-_GLUE_WORDS = frozenset({
-    "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "nor", "but", "as",
-    "its", "their", "his", "her", "our", "this", "that", "these", "those", "which", "who", "whose", "is", "are",
-    "was", "were", "be", "been", "has", "have", "had", "will", "would", "shall", "should", "may", "can", "not",
-    "into", "onto", "upon", "within", "between", "among", "amongst", "against", "through", "under", "over",
-    "about", "including", "such", "than", "per", "via", "both", "each", "all", "any", "other", "more", "most",
-    "de", "du", "des", "la", "le", "les", "et", "и", "в", "на", "по", "с", "о", "об", "для", "от", "к", "из",
-})
+_GLUE_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "nor",
+        "but",
+        "as",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "this",
+        "that",
+        "these",
+        "those",
+        "which",
+        "who",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "can",
+        "not",
+        "into",
+        "onto",
+        "upon",
+        "within",
+        "between",
+        "among",
+        "amongst",
+        "against",
+        "through",
+        "under",
+        "over",
+        "about",
+        "including",
+        "such",
+        "than",
+        "per",
+        "via",
+        "both",
+        "each",
+        "all",
+        "any",
+        "other",
+        "more",
+        "most",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "et",
+        "и",
+        "в",
+        "на",
+        "по",
+        "с",
+        "о",
+        "об",
+        "для",
+        "от",
+        "к",
+        "из",
+    }
+)
 # Prefixes that make compounds ("counter-terrorism", "non-State", "well-being"); prefixes that
 # also begin ordinary words ("inter-national", "ex-change", "co-operation") are deliberately absent.
-_STRONG_PREFIXES = frozenset({
-    "counter", "anti", "non", "self", "cross", "well", "vice", "socio", "cyber", "ill", "quasi", "ultra", "semi",
-})
+_STRONG_PREFIXES = frozenset(
+    {
+        "counter",
+        "anti",
+        "non",
+        "self",
+        "cross",
+        "well",
+        "vice",
+        "socio",
+        "cyber",
+        "ill",
+        "quasi",
+        "ultra",
+        "semi",
+    }
+)
 # Word endings that show a syllable break even after a strong prefix ("cross-ings").
 _ENDINGS = frozenset({"ing", "ings", "ed", "es", "er", "ers", "ly", "ness", "ion", "ions", "ity"})
 # Words that make compounds when what follows is a word of the document on its own ("long-term").
-_COMPOUND_PREFIXES = frozenset({
-    "half", "mid", "long", "short", "high", "low", "large", "small", "full", "state", "law", "decision",
-    "policy", "follow", "time", "cost", "risk", "gender", "evidence", "community", "human", "conflict",
-})
+_COMPOUND_PREFIXES = frozenset(
+    {
+        "half",
+        "mid",
+        "long",
+        "short",
+        "high",
+        "low",
+        "large",
+        "small",
+        "full",
+        "state",
+        "law",
+        "decision",
+        "policy",
+        "follow",
+        "time",
+        "cost",
+        "risk",
+        "gender",
+        "evidence",
+        "community",
+        "human",
+        "conflict",
+    }
+)
 # Second halves that make compounds ("Libyan-owned", "capacity-building", "long-term").
-_COMPOUND_SUFFIXES = frozenset({
-    "led", "based", "owned", "related", "driven", "oriented", "sponsored", "funded", "specific", "sensitive",
-    "level", "term", "scale", "making", "building", "sharing", "wide", "like", "free", "affected", "focused",
-    "designated", "run", "made", "born", "bound", "centred", "centered", "friendly", "inclusive", "responsive",
-    "induced", "motivated", "linked", "backed", "affiliated", "contributing", "generated", "enabled", "style",
-    "aligned", "appointed", "controlled", "year", "old", "border", "party", "way", "fold",
-})
+_COMPOUND_SUFFIXES = frozenset(
+    {
+        "led",
+        "based",
+        "owned",
+        "related",
+        "driven",
+        "oriented",
+        "sponsored",
+        "funded",
+        "specific",
+        "sensitive",
+        "level",
+        "term",
+        "scale",
+        "making",
+        "building",
+        "sharing",
+        "wide",
+        "like",
+        "free",
+        "affected",
+        "focused",
+        "designated",
+        "run",
+        "made",
+        "born",
+        "bound",
+        "centred",
+        "centered",
+        "friendly",
+        "inclusive",
+        "responsive",
+        "induced",
+        "motivated",
+        "linked",
+        "backed",
+        "affiliated",
+        "contributing",
+        "generated",
+        "enabled",
+        "style",
+        "aligned",
+        "appointed",
+        "controlled",
+        "year",
+        "old",
+        "border",
+        "party",
+        "way",
+        "fold",
+    }
+)
 _HEADER_ZONE = 3
 _PARAGRAPH_CHARS = 80  # a line this long that ends a sentence is a paragraph, not a heading
 _SOFT_REGIME = 0.25  # share of lines with a trailing space that marks a Word-made PDF
@@ -125,8 +317,14 @@ def clean_pages(pages: list[str], *, pdf: bool = False, paged: bool = True) -> t
         kept: list[str] = []
         kept_soft: list[bool] = []
         for index, (line, is_soft) in enumerate(zip(lines, soft, strict=True)):
-            if line and _is_furniture(line, index in first or index in last, furniture, paged, pdf,
-                                      bare_zone=index in first[:2] or index in last[-2:]):
+            if line and _is_furniture(
+                line,
+                index in first or index in last,
+                furniture,
+                paged,
+                pdf,
+                bare_zone=index in first[:2] or index in last[-2:],
+            ):
                 continue
             if pdf and _FOOTNOTE_RULE.match(line):
                 line = ""  # footnotes start a block of their own
@@ -230,8 +428,9 @@ class Hyphenation:
         return self.default_keep
 
 
-def rewrap(lines: list[str], hyphens: Hyphenation | None = None, *, soft: list[bool] | None = None,
-           prose: bool = True) -> str:
+def rewrap(
+    lines: list[str], hyphens: Hyphenation | None = None, *, soft: list[bool] | None = None, prose: bool = True
+) -> str:
     """Join hard-wrapped lines into paragraphs, block by block (blocks end at blank lines).
 
     ``soft`` (one flag per line) says which lines ended with a space in a PDF that marks its
@@ -267,8 +466,11 @@ def _apart(previous: str, paragraph: str) -> bool:
     the clean text always separates paragraphs that way, so the reader shows them as paragraphs
     rather than as lines run together. Short lines (salutations, addresses, headings, short
     list items) stay on consecutive lines."""
-    return len(previous) >= _PARAGRAPH_CHARS and len(paragraph) >= _PARAGRAPH_CHARS \
+    return (
+        len(previous) >= _PARAGRAPH_CHARS
+        and len(paragraph) >= _PARAGRAPH_CHARS
         and bool(_SENTENCE_END.search(previous))
+    )
 
 
 def _rewrap_block(block: list[str], soft: list[bool] | None, hyphens: Hyphenation, prose: bool) -> list[str]:

@@ -41,15 +41,20 @@ def check_zip(data: bytes, limits: Limits) -> None:
         for info in infos:
             total += info.file_size
             if info.file_size > limits.zip_max_entry_bytes:
-                raise RejectedFile(f"DOCX is a zip bomb (declared uncompressed size {info.file_size / MB:,.0f} MB "
-                                   f"for one part; the limit is {limits.zip_max_entry_bytes / MB:,.0f} MB)")
+                raise RejectedFile(
+                    f"DOCX is a zip bomb (declared uncompressed size {info.file_size / MB:,.0f} MB "
+                    f"for one part; the limit is {limits.zip_max_entry_bytes / MB:,.0f} MB)"
+                )
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > _SMALL_ENTRY and ratio > limits.zip_max_ratio:
-                raise RejectedFile(f"DOCX is a zip bomb (compression ratio {ratio:,.0f}:1; "
-                                   f"the limit is {limits.zip_max_ratio:,.0f}:1)")
+                raise RejectedFile(
+                    f"DOCX is a zip bomb (compression ratio {ratio:,.0f}:1; the limit is {limits.zip_max_ratio:,.0f}:1)"
+                )
         if total > limits.zip_max_total_bytes:
-            raise RejectedFile(f"DOCX is a zip bomb (declared uncompressed size {total / MB:,.0f} MB in total; "
-                               f"the limit is {limits.zip_max_total_bytes / MB:,.0f} MB)")
+            raise RejectedFile(
+                f"DOCX is a zip bomb (declared uncompressed size {total / MB:,.0f} MB in total; "
+                f"the limit is {limits.zip_max_total_bytes / MB:,.0f} MB)"
+            )
         _check_overlap(infos, len(data))
         names = {info.filename for info in infos}
         if "word/document.xml" not in names:
@@ -61,8 +66,9 @@ def check_zip(data: bytes, limits: Limits) -> None:
 
 def _check_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
     """Entries whose data overlap (the "better zip bomb" layout) or point outside the file."""
-    spans = sorted((info.header_offset, info.header_offset + 30 + len(info.filename) + info.compress_size)
-                   for info in infos)
+    spans = sorted(
+        (info.header_offset, info.header_offset + 30 + len(info.filename) + info.compress_size) for info in infos
+    )
     for (_, end), (next_start, _) in itertools.pairwise(spans):
         if next_start < end:
             raise RejectedFile("DOCX is a zip bomb (overlapping entries)")

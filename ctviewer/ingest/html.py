@@ -73,8 +73,13 @@ def _trafilatura(html_text: str) -> tuple[str | None, str | None, str | None]:
     logging.getLogger("htmldate").setLevel(logging.ERROR)
     try:
         doc = trafilatura.bare_extraction(
-            html_text, with_metadata=True, include_comments=False, include_tables=True, favor_precision=False,
-            deduplicate=False, date_extraction_params={"extensive_search": False, "original_date": True},
+            html_text,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=False,
+            deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # a parser crash on hostile markup falls back to selectolax
         return None, None, None

@@ -11,13 +11,32 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
-         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH = (
+    r"(January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.IGNORECASE)
 _MONTH_FIRST = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -25,16 +44,44 @@ _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _MONTH_YEAR = re.compile(rf"^\s*{_MONTH}\s+(\d{{4}})\s*$", re.IGNORECASE | re.MULTILINE)
 _TOP_CHARS = 1500
 _PLACE = r"([A-Z][A-Za-z'’.-]+(?: [A-Z][A-Za-z'’.-]+){0,2})"
-_NOT_PLACES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "on", "the",
-                         "date", "dated", "distr", "general", "original", "english", "statement", "remarks", "press",
-                         "release", "updated", "published", "as", "at", "in", "of", "by"} | set(_MONTHS))
+_NOT_PLACES = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "on",
+        "the",
+        "date",
+        "dated",
+        "distr",
+        "general",
+        "original",
+        "english",
+        "statement",
+        "remarks",
+        "press",
+        "release",
+        "updated",
+        "published",
+        "as",
+        "at",
+        "in",
+        "of",
+        "by",
+    }
+    | set(_MONTHS)
+)
 # A line ending like this is the start of a sentence, not a heading.
 _RUNS_ON = re.compile(r"(,|;|\b(?:a|an|the|of|to|and|or|for|in|on|with|by|at|from|that))$", re.IGNORECASE)
 # A year standing alone in a file name (not part of a longer number: "20210315" is left alone).
 _NAME_YEAR = re.compile(r"(?<![0-9])(19[4-9][0-9]|20[0-9][0-9])(?![0-9])")
 _MEANINGLESS_TITLE = re.compile(
-    r"^(untitled|document\d*|microsoft word - .*|title|slide \d+|page \d+|\S+\.(docx?|pdf|txt|rtf|odt))$",
-    re.IGNORECASE)
+    r"^(untitled|document\d*|microsoft word - .*|title|slide \d+|page \d+|\S+\.(docx?|pdf|txt|rtf|odt))$", re.IGNORECASE
+)
 
 
 def valid_date(year: int, month: int, day: int | None = None) -> str | None:
@@ -87,8 +134,8 @@ def find_place(text: str, date_span: tuple[int, int] | None) -> str | None:
     line_start = text.rfind("\n", 0, date_span[0]) + 1
     line_end = text.find("\n", date_span[1])
     line_end = len(text) if line_end < 0 else line_end
-    before = text[line_start:date_span[0]].strip()
-    after = text[date_span[1]:line_end].strip()
+    before = text[line_start : date_span[0]].strip()
+    after = text[date_span[1] : line_end].strip()
     candidate = None
     m = re.fullmatch(r"[,–—-]\s*" + _PLACE + r"\.?", after)
     if m and not before:

@@ -44,8 +44,13 @@ def read_pdf(data: bytes, limits: Limits) -> Draft:
     if not pages:
         raise RejectedFile("corrupt PDF (no pages)")
     meta = result.get("meta") or {}
-    draft = Draft(raw_text="\n\n".join(pages), file_type="pdf", pages=pages,
-                  warnings=[str(w) for w in result.get("warnings", [])], truncated=bool(result.get("truncated")))
+    draft = Draft(
+        raw_text="\n\n".join(pages),
+        file_type="pdf",
+        pages=pages,
+        warnings=[str(w) for w in result.get("warnings", [])],
+        truncated=bool(result.get("truncated")),
+    )
     draft.title = meta.get("Title") or None
     draft.meta_date = _pdf_date(meta.get("CreationDate"))
     if meta.get("Author"):
@@ -58,7 +63,7 @@ def read_pdf(data: bytes, limits: Limits) -> Draft:
 
 
 def text_layer_warnings(pages: list[str]) -> list[str]:
-    """"no text layer (scanned?)" when (almost) no page has text; a count when only some lack it."""
+    """ "no text layer (scanned?)" when (almost) no page has text; a count when only some lack it."""
     empty = sum(1 for page in pages if len("".join(page.split())) < _MIN_PAGE_CHARS)
     if empty == 0:
         return []
@@ -68,8 +73,7 @@ def text_layer_warnings(pages: list[str]) -> list[str]:
 
 
 def child_command(limits: Limits) -> list[str]:
-    return [sys.executable, "-m", "ctviewer.ingest.pdf_child", str(limits.pdf_memory_bytes),
-            str(limits.max_text_chars)]
+    return [sys.executable, "-m", "ctviewer.ingest.pdf_child", str(limits.pdf_memory_bytes), str(limits.max_text_chars)]
 
 
 def _child_env() -> dict[str, str]:
@@ -81,8 +85,15 @@ def _child_env() -> dict[str, str]:
 
 def _parse_in_child(data: bytes, limits: Limits) -> dict:
     try:
-        proc = subprocess.run(child_command(limits), input=data, capture_output=True, timeout=limits.pdf_timeout_s,
-                              check=False, cwd=str(_PACKAGE_ROOT), env=_child_env())
+        proc = subprocess.run(
+            child_command(limits),
+            input=data,
+            capture_output=True,
+            timeout=limits.pdf_timeout_s,
+            check=False,
+            cwd=str(_PACKAGE_ROOT),
+            env=_child_env(),
+        )
     except subprocess.TimeoutExpired as exc:  # run() has already killed the child
         raise RejectedFile(f"PDF parser took too long (over {limits.pdf_timeout_s:g} s); file refused") from exc
     except OSError as exc:

@@ -49,12 +49,17 @@ def read_text(source: bytes | BinaryIO, *, markdown: bool, max_chars: int | None
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     decoded = decode_stream(stream, max_chars)
     text = decoded.text
-    draft = Draft(raw_text=text, encoding=decoded.encoding, warnings=decoded.warnings,
-                  file_type="md" if markdown else "txt", truncated=decoded.truncated)
+    draft = Draft(
+        raw_text=text,
+        encoding=decoded.encoding,
+        warnings=decoded.warnings,
+        file_type="md" if markdown else "txt",
+        truncated=decoded.truncated,
+    )
     body = text
     match = _FRONT_MATTER.match(text[:_FRONT_MATTER_MAX].replace("\r\n", "\n")) if text.startswith("---") else None
     if match:
-        body = text.replace("\r\n", "\n")[match.end():]
+        body = text.replace("\r\n", "\n")[match.end() :]
         _apply_front_matter(draft, match.group(1))
     if markdown:
         body, heading = markdown_to_text(body)

@@ -39,8 +39,9 @@ def hit_spans(index: SearchIndex, query: str, text: str, *, limit: int) -> list[
     query the search would refuse too.
     """
     searcher = index.searcher()  # the index's shared searcher: not ours to close
-    bounded = queries.bound_expansions(index.parse(query), searcher.reader(), searcher.schema,
-                                       queries.clean_query_text(query))
+    bounded = queries.bound_expansions(
+        index.parse(query), searcher.reader(), searcher.schema, queries.clean_query_text(query)
+    )
     terms, phrases = targets(bounded)
     return match_spans(text, terms, phrases, searcher.schema["body"].analyzer, limit)
 
@@ -66,8 +67,9 @@ def targets(q: wq.Query, fields: frozenset[str] | None = None) -> tuple[frozense
     return frozenset(terms), frozenset(phrases)
 
 
-def match_spans(text: str, terms: Iterable[str], phrases: Iterable[tuple[str, ...]], analyzer: Analyzer,
-                limit: int) -> list[tuple[int, int]]:
+def match_spans(
+    text: str, terms: Iterable[str], phrases: Iterable[tuple[str, ...]], analyzer: Analyzer, limit: int
+) -> list[tuple[int, int]]:
     """Spans of ``text`` holding one of ``terms`` (a word) or one of ``phrases`` (the whole
     phrase), in text order and without overlaps (a phrase wins over the words inside it)."""
     spans = _word_spans(text, set(terms), analyzer, limit) + _phrase_spans(text, set(phrases), analyzer, limit)
@@ -99,8 +101,7 @@ def _word_spans(text: str, terms: set[str], analyzer: Analyzer, limit: int) -> l
     return spans
 
 
-def _phrase_spans(text: str, phrases: set[tuple[str, ...]], analyzer: Analyzer,
-                  limit: int) -> list[tuple[int, int]]:
+def _phrase_spans(text: str, phrases: set[tuple[str, ...]], analyzer: Analyzer, limit: int) -> list[tuple[int, int]]:
     """Occurrences of each phrase: its analysed words one after the other (stop words between
     them are dropped by the analyzer, as when the document was indexed)."""
     spans: list[tuple[int, int]] = []
@@ -109,7 +110,7 @@ def _phrase_spans(text: str, phrases: set[tuple[str, ...]], analyzer: Analyzer,
         for match in _candidates({words[0]}).finditer(text):
             start = match.start()
             tokens = []
-            for token in analyzer(text[start:start + window], positions=True, chars=True):
+            for token in analyzer(text[start : start + window], positions=True, chars=True):
                 tokens.append((token.text, token.pos, token.startchar, token.endchar))
                 if len(tokens) == len(words):
                     break

@@ -111,8 +111,15 @@ class SearchIndex:
             return cls._build(Path(path), entries, total, progress, cancelled, writer_memory_mb)
 
     @classmethod
-    def _build(cls, path: Path, entries: Iterable[IndexEntry], total: int | None, progress: Progress | None,
-               cancelled: Cancelled | None, writer_memory_mb: int) -> int:
+    def _build(
+        cls,
+        path: Path,
+        entries: Iterable[IndexEntry],
+        total: int | None,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        writer_memory_mb: int,
+    ) -> int:
         parent = path.parent
         for stale in parent.glob(path.name + ".new-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -176,8 +183,14 @@ class SearchIndex:
         return {int(fields["id"]) for _, fields in reader.iter_docs()}
 
     # -- writing ------------------------------------------------------------------------------
-    def add(self, entries: Sequence[IndexEntry], *, merge: bool = True, merge_smallest: bool = False,
-            analysed: Mapping[int, Analysed] | None = None) -> None:
+    def add(
+        self,
+        entries: Sequence[IndexEntry],
+        *,
+        merge: bool = True,
+        merge_smallest: bool = False,
+        analysed: Mapping[int, Analysed] | None = None,
+    ) -> None:
         """Index these documents, replacing earlier versions with the same id.
 
         ``merge=False`` commits a new segment without merging: bulk imports use it, because
@@ -192,8 +205,14 @@ class SearchIndex:
         with _disk_space():
             self._add(entries, merge=merge, merge_smallest=merge_smallest, analysed=analysed)
 
-    def _add(self, entries: Sequence[IndexEntry], *, merge: bool, merge_smallest: bool,
-             analysed: Mapping[int, Analysed] | None) -> None:
+    def _add(
+        self,
+        entries: Sequence[IndexEntry],
+        *,
+        merge: bool,
+        merge_smallest: bool,
+        analysed: Mapping[int, Analysed] | None,
+    ) -> None:
         writer = self._writer()
         try:
             with accepting_analysed(writer):
@@ -279,8 +298,9 @@ class SearchIndex:
         limit = max(1, min(int(limit), MAX_LIMIT))
         searcher = self.searcher()
         with _engine_reads():
-            bounded = queries.bound_expansions(parsed, searcher.reader(), searcher.schema,
-                                               queries.clean_query_text(text))
+            bounded = queries.bound_expansions(
+                parsed, searcher.reader(), searcher.schema, queries.clean_query_text(text)
+            )
         # limit=None: one pass that scores and counts every match. With a limit, Whoosh
         # skips low-scoring blocks and then needs a second, unscored pass for the exact
         # total; on phrase queries over 10,000 speeches that doubled the time (270 vs 138 ms).
@@ -289,8 +309,9 @@ class SearchIndex:
             kwargs["filter"] = wq.Or([wq.Term("id", str(i)) for i in restrict_ids]) or wq.NullQuery
         if facets:
             forget_other_segments(self._facet_tables, searcher)
-            kwargs["groupedby"] = {name: CachedFieldFacet(field, self._facet_tables)
-                                   for name, field in FACET_FIELDS.items()}
+            kwargs["groupedby"] = {
+                name: CachedFieldFacet(field, self._facet_tables) for name, field in FACET_FIELDS.items()
+            }
             kwargs["maptype"] = sorting.Count
         with _engine_reads():
             results = searcher.search(bounded, **kwargs)
@@ -308,8 +329,9 @@ class SearchIndex:
             snippet = self._snippeter.snippet(body, terms, phrases) if snippets else ""
             hits.append(SearchHit(id=doc_id, score=score, title=title, date=date, snippet=snippet))
         suggestion = self._suggest(searcher, parsed, text) if total == 0 else None
-        return SearchResult(query=text, total=max(total, 0), hits=tuple(hits), suggestion=suggestion,
-                            facets=facet_counts)
+        return SearchResult(
+            query=text, total=max(total, 0), hits=tuple(hits), suggestion=suggestion, facets=facet_counts
+        )
 
     def snippets(self, text: str, bodies: Mapping[int, str]) -> dict[int, str]:
         """Highlighted snippets of these documents' texts for the query ``text``, marked exactly
@@ -322,8 +344,9 @@ class SearchIndex:
         searcher = self.searcher()
         parsed = self.parse(text)
         with _engine_reads():
-            bounded = queries.bound_expansions(parsed, searcher.reader(), searcher.schema,
-                                               queries.clean_query_text(text))
+            bounded = queries.bound_expansions(
+                parsed, searcher.reader(), searcher.schema, queries.clean_query_text(text)
+            )
         terms, phrases = targets(bounded, _SNIPPET_FIELDS)
         return {doc_id: self._snippeter.snippet(body, terms, phrases) for doc_id, body in bodies.items()}
 
@@ -414,7 +437,7 @@ def _merge_smallest_half(writer: Any, segments: list[Any]) -> list[Any]:
     from whoosh.reading import SegmentReader
 
     ordered = sorted(segments, key=lambda seg: seg.doc_count_all())
-    small, kept = ordered[: len(ordered) // 2], ordered[len(ordered) // 2:]
+    small, kept = ordered[: len(ordered) // 2], ordered[len(ordered) // 2 :]
     for seg in small:
         reader = SegmentReader(writer.storage, writer.schema, seg)
         writer.add_reader(reader)
@@ -430,8 +453,10 @@ def _disk_space() -> _Iterator[None]:
         yield
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageError("The disk is full: the search index could not be written. Free some "
-                               "space; the index is brought up to date when the archive is next opened.") from exc
+            raise StorageError(
+                "The disk is full: the search index could not be written. Free some "
+                "space; the index is brought up to date when the archive is next opened."
+            ) from exc
         raise
 
 
@@ -492,8 +517,11 @@ def _facet_counts(results: object) -> dict[str, tuple[tuple[str, int], ...]]:
             groups = results.groups(name)  # type: ignore[attr-defined]
         except (KeyError, ValueError):
             continue
-        pairs = [(k.decode("utf-8") if isinstance(k, bytes) else str(k), int(v))
-                 for k, v in groups.items() if k not in (None, "", b"")]
+        pairs = [
+            (k.decode("utf-8") if isinstance(k, bytes) else str(k), int(v))
+            for k, v in groups.items()
+            if k not in (None, "", b"")
+        ]
         pairs.sort(key=lambda kv: (-kv[1], kv[0]))
         out[name] = tuple(pairs[:FACET_LIMIT])
     return out

@@ -32,8 +32,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def make_parser(schema: Schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
-                                      group=qparser.AndGroup)
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
     parser.add_plugin(qparser.PlusMinusPlugin())
@@ -75,8 +74,9 @@ def _normalise_node(q: query.Query) -> query.Query:
     if isinstance(q, query.FuzzyTerm):
         if len(q.text) < MIN_PREFIX_CHARS + 1:
             raise QuerySyntaxError(f"a fuzzy term needs at least {MIN_PREFIX_CHARS + 1} letters: {q.text}~")
-        capped = query.FuzzyTerm(q.fieldname, q.text, boost=q.boost,
-                                 maxdist=min(int(q.maxdist), MAX_FUZZY_DISTANCE), prefixlength=1)
+        capped = query.FuzzyTerm(
+            q.fieldname, q.text, boost=q.boost, maxdist=min(int(q.maxdist), MAX_FUZZY_DISTANCE), prefixlength=1
+        )
         # Where the word sits in the query text: bound_expansions also needs the unstemmed
         # form ("samarkant" stems to "samark", too far from "samarkand").
         capped.startchar, capped.endchar = getattr(q, "startchar", None), getattr(q, "endchar", None)

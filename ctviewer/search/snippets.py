@@ -40,8 +40,9 @@ class MarkFormatter(highlight.Formatter):
 class Snippeter:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
-        self.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SURROUND_CHARS,
-                                                      charlimit=SCAN_CHARS)
+        self.fragmenter = highlight.ContextFragmenter(
+            maxchars=SNIPPET_CHARS, surround=SURROUND_CHARS, charlimit=SCAN_CHARS
+        )
         self.formatter = MarkFormatter()
 
     def snippet(self, text: str, terms: frozenset[str], phrases: frozenset[tuple[str, ...]] = frozenset()) -> str:
@@ -72,21 +73,28 @@ class Snippeter:
         out: list[str] = []
         position = 0
         for start, end in match_spans(plain, terms, phrases, self.analyzer, limit=1_000):
-            out += [html.escape(plain[position:start], quote=False), "<mark>",
-                    html.escape(plain[start:end], quote=False), "</mark>"]
+            out += [
+                html.escape(plain[position:start], quote=False),
+                "<mark>",
+                html.escape(plain[start:end], quote=False),
+                "</mark>",
+            ]
             position = end
         out.append(html.escape(plain[position:], quote=False))
         return "".join(out)
 
     def _highlight(self, window: str, terms: frozenset[str], top: int) -> str:
-        return str(highlight.highlight(window, terms, self.analyzer, self.fragmenter, self.formatter,
-                                       top=top, minscore=1) or "")
+        return str(
+            highlight.highlight(window, terms, self.analyzer, self.fragmenter, self.formatter, top=top, minscore=1)
+            or ""
+        )
 
 
 def _regions(text: str, terms: frozenset[str], limit: int = 6) -> list[tuple[int, int]]:
     """Up to ``limit`` merged windows around the first places where a term starts a word."""
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")", re.IGNORECASE
+    )
     regions: list[tuple[int, int]] = []
     for match in pattern.finditer(text, 0, SCAN_CHARS):
         start, end = max(0, match.start() - REGION_CHARS), min(len(text), match.end() + REGION_CHARS)

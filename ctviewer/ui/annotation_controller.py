@@ -47,8 +47,9 @@ class _WriteCommand(QUndoCommand):
     """An undoable write: ``forward`` and ``backward`` run on the write lane. ``done`` says the
     forward write already happened (a save the editor waited for), so pushing does not repeat it."""
 
-    def __init__(self, controller: AnnotationController, text: str, forward: Write, backward: Write, *,
-                 done: bool) -> None:
+    def __init__(
+        self, controller: AnnotationController, text: str, forward: Write, backward: Write, *, done: bool
+    ) -> None:
         super().__init__(text)
         self._controller = controller
         self._forward, self._backward = forward, backward
@@ -77,43 +78,71 @@ class AnnotationController(QObject):
         self.editor: AnnotationDialog | None = None  # the editor opened last (tests drive it)
 
     # -- writes the editor waits for -------------------------------------------------------------
-    def create(self, doc_id: int, start: int, end: int, quote: str, draft: AnnotationDraft, *,
-               on_saved: Callable[[int], None] | None = None,
-               on_failed: Callable[[str], None] | None = None) -> None:
+    def create(
+        self,
+        doc_id: int,
+        start: int,
+        end: int,
+        quote: str,
+        draft: AnnotationDraft,
+        *,
+        on_saved: Callable[[int], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
+    ) -> None:
         """Annotate ``[start, end)`` of ``doc_id``. ``on_saved(annotation_id)`` once committed,
         ``on_failed(reason)`` if the archive refused it (nothing was saved)."""
 
         def work(library: Library, _task: Any) -> AnnotationChange:
-            return library.annotate(doc_id, start=start, end=end, note=draft.note, tags=draft.tags,
-                                    color=draft.color, entities=draft.entities)
+            return library.annotate(
+                doc_id,
+                start=start,
+                end=end,
+                note=draft.note,
+                tags=draft.tags,
+                color=draft.color,
+                entities=draft.entities,
+            )
 
         def saved(change: AnnotationChange) -> None:
             new_id = change.annotations[0]
-            self.undo_stack.push(_WriteCommand(
-                self, f"Annotate {short_quote(quote)}",
-                lambda library: library.restore_annotation(new_id),
-                lambda library: library.delete_annotation(new_id), done=True))
+            self.undo_stack.push(
+                _WriteCommand(
+                    self,
+                    f"Annotate {short_quote(quote)}",
+                    lambda library: library.restore_annotation(new_id),
+                    lambda library: library.delete_annotation(new_id),
+                    done=True,
+                )
+            )
             self._changed(change, "Annotation saved.")
             if on_saved is not None:
                 on_saved(new_id)
 
         self._submit(work, "Saving an annotation", saved, on_failed)
 
-    def edit(self, before: AnnotationRecord, draft: AnnotationDraft, *,
-             on_saved: Callable[[int], None] | None = None,
-             on_failed: Callable[[str], None] | None = None) -> None:
+    def edit(
+        self,
+        before: AnnotationRecord,
+        draft: AnnotationDraft,
+        *,
+        on_saved: Callable[[int], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
+    ) -> None:
         """Change an annotation's note, tags, colour and links to ``draft`` (undo puts back ``before``)."""
         annotation_id = before.id
-        old = AnnotationDraft(note=before.note, tags=before.tags, color=before.color,
-                              entities=tuple(e.id for e in before.entities))
+        old = AnnotationDraft(
+            note=before.note, tags=before.tags, color=before.color, entities=tuple(e.id for e in before.entities)
+        )
 
         def apply(values: AnnotationDraft) -> Write:
             return lambda library: library.edit_annotation(
-                annotation_id, note=values.note, tags=values.tags, color=values.color, entities=values.entities)
+                annotation_id, note=values.note, tags=values.tags, color=values.color, entities=values.entities
+            )
 
         def saved(change: AnnotationChange) -> None:
-            self.undo_stack.push(_WriteCommand(self, f"Edit {short_quote(before.quote)}", apply(draft), apply(old),
-                                               done=True))
+            self.undo_stack.push(
+                _WriteCommand(self, f"Edit {short_quote(before.quote)}", apply(draft), apply(old), done=True)
+            )
             self._changed(change, "Annotation saved.")
             if on_saved is not None:
                 on_saved(annotation_id)
@@ -121,28 +150,32 @@ class AnnotationController(QObject):
         self._submit(lambda library, _task: apply(draft)(library), "Saving an annotation", saved, on_failed)
 
     # -- the editor -------------------------------------------------------------------------------
-    def new_annotation(self, parent: QWidget, doc_id: int, start: int, end: int, *, quote: str,
-                       document_title: str) -> AnnotationDialog:
+    def new_annotation(
+        self, parent: QWidget, doc_id: int, start: int, end: int, *, quote: str, document_title: str
+    ) -> AnnotationDialog:
         """Open the editor for ``[start, end)`` (the passage's entities ticked); it saves through
         :meth:`create` and closes once the annotation is committed."""
         suggestions = self._ctx.library.annotation_entity_suggestions(doc_id, start, end)
-        dialog = AnnotationDialog(self._ctx, quote=quote, document_title=document_title, suggestions=suggestions,
-                                  parent=parent)
-        dialog.save_requested.connect(lambda draft: self.create(doc_id, start, end, quote, draft,
-                                                                on_saved=dialog.saved, on_failed=dialog.failed))
+        dialog = AnnotationDialog(
+            self._ctx, quote=quote, document_title=document_title, suggestions=suggestions, parent=parent
+        )
+        dialog.save_requested.connect(
+            lambda draft: self.create(doc_id, start, end, quote, draft, on_saved=dialog.saved, on_failed=dialog.failed)
+        )
         return self._show(dialog)
 
     def edit_annotation(self, parent: QWidget, record: AnnotationRecord) -> AnnotationDialog:
         """Open the editor on an existing annotation (Save edits it, Delete deletes it)."""
         suggestions: list[LinkedEntity] = []
         if record.document_id is not None and not record.orphaned:
-            suggestions = self._ctx.library.annotation_entity_suggestions(record.document_id, record.start,
-                                                                          record.end)
+            suggestions = self._ctx.library.annotation_entity_suggestions(record.document_id, record.start, record.end)
         title = record.document_title or "(document no longer in the archive)"
-        dialog = AnnotationDialog(self._ctx, quote=record.quote, document_title=title, suggestions=suggestions,
-                                  record=record, parent=parent)
-        dialog.save_requested.connect(lambda draft: self.edit(record, draft, on_saved=dialog.saved,
-                                                              on_failed=dialog.failed))
+        dialog = AnnotationDialog(
+            self._ctx, quote=record.quote, document_title=title, suggestions=suggestions, record=record, parent=parent
+        )
+        dialog.save_requested.connect(
+            lambda draft: self.edit(record, draft, on_saved=dialog.saved, on_failed=dialog.failed)
+        )
         dialog.delete_requested.connect(lambda annotation_id: self.delete([annotation_id]))
         return self._show(dialog)
 
@@ -178,12 +211,21 @@ class AnnotationController(QObject):
         def failed(reason: str) -> None:
             self.message.emit(f"{description} failed: {reason}")
 
-        self._submit(lambda library, _task: write(library), description,
-                     lambda change: self._changed(change, f"{description}."), failed)
+        self._submit(
+            lambda library, _task: write(library),
+            description,
+            lambda change: self._changed(change, f"{description}."),
+            failed,
+        )
 
     # -- plumbing --------------------------------------------------------------------------------
-    def _submit(self, work: Callable[[Library, Any], AnnotationChange], description: str,
-                on_done: Callable[[AnnotationChange], None], on_failed: Callable[[str], None] | None) -> None:
+    def _submit(
+        self,
+        work: Callable[[Library, Any], AnnotationChange],
+        description: str,
+        on_done: Callable[[AnnotationChange], None],
+        on_failed: Callable[[str], None] | None,
+    ) -> None:
         def error(exc: BaseException, details: str) -> None:
             if not isinstance(exc, KnownError):
                 self._ctx.runner.report_error(exc, details)  # a bug: the crash dialog

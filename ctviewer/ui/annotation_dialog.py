@@ -90,9 +90,16 @@ class AnnotationDialog(QDialog):
     save_requested = Signal(object)  # AnnotationDraft
     delete_requested = Signal(int)
 
-    def __init__(self, ctx: UiContext, *, quote: str, document_title: str,
-                 suggestions: list[LinkedEntity], record: AnnotationRecord | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        *,
+        quote: str,
+        document_title: str,
+        suggestions: list[LinkedEntity],
+        record: AnnotationRecord | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.record = record
@@ -150,8 +157,9 @@ class AnnotationDialog(QDialog):
         self.tags_edit.setCompleter(self.tag_completer)
 
         # linked entities: checked = linked; the passage's own entities are offered first
-        self.no_entities_label = QLabel("No person, organisation or place is named in this passage; link one "
-                                        "below if it is about one.", self)
+        self.no_entities_label = QLabel(
+            "No person, organisation or place is named in this passage; link one below if it is about one.", self
+        )
         self.no_entities_label.setTextFormat(Qt.TextFormat.PlainText)
         self.no_entities_label.setWordWrap(True)
         self.no_entities_label.setEnabled(False)
@@ -178,8 +186,9 @@ class AnnotationDialog(QDialog):
         self.error_label.setStyleSheet("color: #c62828;")  # a refusal must stand out on any theme
         self.error_label.hide()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setToolTip("Save (Ctrl+Enter)")
         self.buttons.accepted.connect(self.request_save)
@@ -212,8 +221,12 @@ class AnnotationDialog(QDialog):
     def draft(self) -> AnnotationDraft:
         button = self.color_group.checkedButton()
         colour = button.property("color_name") if button is not None else None
-        return AnnotationDraft(note=self.note_edit.toPlainText().strip(), tags=split_tags(self.tags_edit.text()),
-                               color=str(colour) if colour else None, entities=tuple(self.linked_entities()))
+        return AnnotationDraft(
+            note=self.note_edit.toPlainText().strip(),
+            tags=split_tags(self.tags_edit.text()),
+            color=str(colour) if colour else None,
+            entities=tuple(self.linked_entities()),
+        )
 
     def linked_entities(self) -> list[int]:
         out = []
@@ -245,8 +258,10 @@ class AnnotationDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Ctrl+Enter saves from any field (the note takes plain Enter as a new line); handled
         # here rather than by a shortcut so it works whichever window is active.
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             self.request_save()
             return
         super().keyPressEvent(event)

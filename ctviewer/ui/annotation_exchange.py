@@ -81,8 +81,9 @@ class ExportAnnotationsDialog(QDialog):
         return self.filtered_radio.isChecked()
 
 
-def export_to_file(ctx: UiContext, path: Path, format: str, filter: AnnotationFilter | None,
-                   on_done: Callable[[str], None]) -> Task:
+def export_to_file(
+    ctx: UiContext, path: Path, format: str, filter: AnnotationFilter | None, on_done: Callable[[str], None]
+) -> Task:
     """Export on the read lane and write ``path``; ``on_done(message)`` with what happened."""
 
     def work(library: Any, _task: Any) -> str:
@@ -97,8 +98,7 @@ def export_to_file(ctx: UiContext, path: Path, format: str, filter: AnnotationFi
     return ctx.runner.submit("read", work, description="Exporting annotations", on_done=on_done)
 
 
-def import_from_file(ctx: UiContext, path: Path,
-                     on_done: Callable[[AnnotationImportReport | str], None]) -> Task:
+def import_from_file(ctx: UiContext, path: Path, on_done: Callable[[AnnotationImportReport | str], None]) -> Task:
     """Import W3C JSON from ``path`` on the write lane; announce the new annotations to every pane.
     ``on_done`` gets the report, or a message when the file could not be read at all."""
 
@@ -126,13 +126,16 @@ def import_report_text(report: AnnotationImportReport) -> str:
     added = len(report.imported)
     lines = [f"Added: {added:,} annotation{'s' * (added != 1)}"]
     if report.orphaned:
-        lines.append(f"  of which orphaned: {report.orphaned:,} (passage not found in the text; "
-                     f"see Annotations > Orphaned only)")
+        lines.append(
+            f"  of which orphaned: {report.orphaned:,} (passage not found in the text; see Annotations > Orphaned only)"
+        )
     lines.append(f"Duplicates (already in this archive, skipped): {report.duplicates:,}")
     if report.unmatched:
         docs = len(report.unmatched_documents)
-        lines.append(f"Not imported: {report.unmatched:,} on {docs:,} document{'s' * (docs != 1)} this "
-                     f"archive does not hold (import those documents first, then import again)")
+        lines.append(
+            f"Not imported: {report.unmatched:,} on {docs:,} document{'s' * (docs != 1)} this "
+            f"archive does not hold (import those documents first, then import again)"
+        )
     if report.invalid:
         lines.append(f"Problems ({len(report.invalid):,} skipped):")
         lines.extend(f"  - {reason}" for reason in report.invalid)

@@ -178,8 +178,9 @@ class AnnotationTableModel(QAbstractTableModel):
             if shiboken6.isValid(self) and generation == self._generation:
                 self._pending = None
 
-        self._pending = self._ctx.runner.submit("read", fetch, description="Listing annotations",
-                                                on_done=done, on_finished=finished)
+        self._pending = self._ctx.runner.submit(
+            "read", fetch, description="Listing annotations", on_done=done, on_finished=finished
+        )
 
     def _apply_ids(self, ids: list[int]) -> None:
         # Rows are always read again: every id request follows a change or a new filter/order.

@@ -40,14 +40,16 @@ from ctviewer.ui.annotations_model import AnnotationTableModel, color_swatch
 from ctviewer.ui.context import UiContext
 
 FILTER_DELAY_MS = 250
-EMPTY_TEXT = ("No annotations yet: select text in the reader and annotate it "
-              "(right-click > Annotate Selection…).")
+EMPTY_TEXT = "No annotations yet: select text in the reader and annotate it (right-click > Annotate Selection…)."
 NO_MATCH_TEXT = "No annotations match these filters."
 NO_ORPHANS_TEXT = "No orphaned annotations: every annotation is anchored in its document's text."
 ALL_TAGS, ALL_COLOURS, ALL_DOCUMENTS, ALL_ENTITIES = "All tags", "All colours", "All documents", "All entities"
 SORTS: tuple[tuple[str, AnnotationSort, bool], ...] = (
-    ("Newest first", "created", True), ("Oldest first", "created", False),
-    ("Document date", "document_date", False), ("Document date, latest first", "document_date", True))
+    ("Newest first", "created", True),
+    ("Oldest first", "created", False),
+    ("Document date", "document_date", False),
+    ("Document date, latest first", "document_date", True),
+)
 _DATE = r"\d{4}(-\d{2}(-\d{2})?)?"  # partial ISO dates: 2021, 2021-05, 2021-05-03
 QUOTE_MIN_CHARS = 30
 _TITLE_CHARS = 60  # the document filter's entries are cut here (the combo would grow to the longest title)
@@ -87,8 +89,7 @@ class AnnotationsPane(QWidget):
         for label, _sort, _descending in SORTS:
             self.sort_combo.addItem(label)
         self.orphaned_check = QCheckBox("&Orphaned only", self)
-        self.orphaned_check.setToolTip("Annotations whose passage was not found again after the text "
-                                       "was re-extracted")
+        self.orphaned_check.setToolTip("Annotations whose passage was not found again after the text was re-extracted")
 
         self.model = AnnotationTableModel(ctx, self)
         self.table = QTableView(self)
@@ -107,15 +108,20 @@ class AnnotationsPane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         char = self.fontMetrics().averageCharWidth()
-        for column, chars in ((AnnotationTableModel.NOTE, 22), (AnnotationTableModel.TAGS, 10),
-                              (AnnotationTableModel.ENTITIES, 14), (AnnotationTableModel.DOCUMENT, 22)):
+        for column, chars in (
+            (AnnotationTableModel.NOTE, 22),
+            (AnnotationTableModel.TAGS, 10),
+            (AnnotationTableModel.ENTITIES, 14),
+            (AnnotationTableModel.DOCUMENT, 22),
+        ):
             self.table.setColumnWidth(column, chars * char + 16)
         # Colour labels and timestamps are short and all alike: measured, so none is cut off.
         labels = [c.label for c in ctx.library.annotation_colors()] or ["Colour"]
         widest = max(self.fontMetrics().horizontalAdvance(label) for label in labels)
         self.table.setColumnWidth(AnnotationTableModel.COLOR, widest + 12 + 3 * char)  # + swatch
-        self.table.setColumnWidth(AnnotationTableModel.CREATED,
-                                  self.fontMetrics().horizontalAdvance("2024-12-31 23:59") + 3 * char)
+        self.table.setColumnWidth(
+            AnnotationTableModel.CREATED, self.fontMetrics().horizontalAdvance("2024-12-31 23:59") + 3 * char
+        )
         # The quote takes the room the others leave but never less than QUOTE_MIN_CHARS: on a
         # narrow pane the table scrolls sideways rather than squeezing what the analyst reads.
         self._quote_min = QUOTE_MIN_CHARS * char
@@ -141,8 +147,10 @@ class AnnotationsPane(QWidget):
         self.delete_button = QPushButton("&Delete", self)
         self.delete_button.setToolTip("Delete the selected annotations (Del; Edit > Undo restores them)")
         self.reattach_button = QPushButton("&Re-attach to Reader Selection", self)
-        self.reattach_button.setToolTip("Anchor the selected orphaned annotation on the passage selected "
-                                        "in the reader (open its document and select the passage first)")
+        self.reattach_button.setToolTip(
+            "Anchor the selected orphaned annotation on the passage selected "
+            "in the reader (open its document and select the passage first)"
+        )
         self.reattach_button.setVisible(False)
         self.status_label = QLabel(self)
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -173,10 +181,24 @@ class AnnotationsPane(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status_label)
         layout.addLayout(actions)
-        order = [self.search_edit, self.sort_combo, self.orphaned_check, self.tag_combo, self.colour_combo,
-                 self.document_combo, self.entity_combo, self.date_from_edit, self.date_to_edit,
-                 self.created_from_edit, self.created_to_edit, self.table, self.reattach_button, self.open_button,
-                 self.edit_button, self.delete_button]
+        order = [
+            self.search_edit,
+            self.sort_combo,
+            self.orphaned_check,
+            self.tag_combo,
+            self.colour_combo,
+            self.document_combo,
+            self.entity_combo,
+            self.date_from_edit,
+            self.date_to_edit,
+            self.created_from_edit,
+            self.created_to_edit,
+            self.table,
+            self.reattach_button,
+            self.open_button,
+            self.edit_button,
+            self.delete_button,
+        ]
         for before, after in itertools.pairwise(order):
             self.setTabOrder(before, after)
 
@@ -184,8 +206,13 @@ class AnnotationsPane(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(FILTER_DELAY_MS)
         self._debounce.timeout.connect(self._apply_filter)
-        for edit in (self.search_edit, self.date_from_edit, self.date_to_edit, self.created_from_edit,
-                     self.created_to_edit):
+        for edit in (
+            self.search_edit,
+            self.date_from_edit,
+            self.date_to_edit,
+            self.created_from_edit,
+            self.created_to_edit,
+        ):
             edit.textChanged.connect(self._debounce.start)
         for combo in (self.tag_combo, self.colour_combo, self.document_combo, self.entity_combo):
             combo.currentIndexChanged.connect(self._apply_filter)
@@ -283,8 +310,10 @@ class AnnotationsPane(QWidget):
             self._say("Its document is no longer in the archive: there is no text to attach it to.")
             return
         if selection is None or selection[0] != record.document_id or selection[1] >= selection[2]:
-            self._say("Open the annotation's document in the reader (Enter) and select the passage it "
-                      "belongs to, then choose Re-attach again.")
+            self._say(
+                "Open the annotation's document in the reader (Enter) and select the passage it "
+                "belongs to, then choose Re-attach again."
+            )
             return
         _doc, start, end = selection
         annotation_id = record.id
@@ -334,8 +363,10 @@ class AnnotationsPane(QWidget):
         library = self._ctx.library
         tags = [(f"{t.tag} ({t.count})", t.tag) for t in library.annotation_tags()]
         self._fill(self.tag_combo, ALL_TAGS, "", tags)
-        colours = [(c.label if c.label.lower() == c.name else f"{c.label} ({c.name})", c.name)
-                   for c in library.annotation_colors()]
+        colours = [
+            (c.label if c.label.lower() == c.name else f"{c.label} ({c.name})", c.name)
+            for c in library.annotation_colors()
+        ]
         self._fill(self.colour_combo, ALL_COLOURS, "", colours, swatches=True)
         documents = []
         for doc_id, title, date in browse.annotated_documents(library):
@@ -345,8 +376,9 @@ class AnnotationsPane(QWidget):
         entities = [(name, entity_id) for entity_id, name, _type in browse.annotation_entities(library)]
         self._fill(self.entity_combo, ALL_ENTITIES, 0, entities)
 
-    def _fill(self, combo: QComboBox, everything: str, none: object, items: list[tuple[str, Any]], *,
-              swatches: bool = False) -> None:
+    def _fill(
+        self, combo: QComboBox, everything: str, none: object, items: list[tuple[str, Any]], *, swatches: bool = False
+    ) -> None:
         chosen = combo.currentData()
         combo.blockSignals(True)  # rebuilding the list is not the analyst choosing
         combo.clear()
@@ -411,7 +443,8 @@ class AnnotationsPane(QWidget):
             if row is not None:
                 self.table.selectionModel().select(
                     self.model.index(row, 0),
-                    self.table.selectionModel().SelectionFlag.Select | self.table.selectionModel().SelectionFlag.Rows)
+                    self.table.selectionModel().SelectionFlag.Select | self.table.selectionModel().SelectionFlag.Rows,
+                )
         self._update_count()
         self._update_buttons()
 
@@ -439,8 +472,9 @@ class AnnotationsPane(QWidget):
         self.reattach_button.setEnabled(record is not None and record.orphaned)
 
     def _fit_quote_column(self) -> None:
-        others = sum(self.table.columnWidth(c) for c in range(self.model.columnCount())
-                     if c != AnnotationTableModel.QUOTE)
+        others = sum(
+            self.table.columnWidth(c) for c in range(self.model.columnCount()) if c != AnnotationTableModel.QUOTE
+        )
         room = self.table.viewport().width() - others
         self.table.setColumnWidth(AnnotationTableModel.QUOTE, max(self._quote_min, room))
 

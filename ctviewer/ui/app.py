@@ -116,8 +116,9 @@ class ArchiveSession(QObject):
 
     def choose_recovery(self, message: str, latest: str | None) -> str | None:
         """Ask what to do with a damaged archive: "restore", "salvage" or None (tests replace this)."""
-        box = QMessageBox(QMessageBox.Icon.Critical, "Damaged archive", "", QMessageBox.StandardButton.NoButton,
-                          self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Damaged archive", "", QMessageBox.StandardButton.NoButton, self.window
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(message)
         restore = box.addButton(f"Restore Backup of {latest}", QMessageBox.ButtonRole.AcceptRole) if latest else None
@@ -140,20 +141,27 @@ class ArchiveSession(QObject):
             else:
                 outcome = salvage_archive(root)
                 lost = [t for t in outcome.report.tables if t.lost or t.error]
-                summary = "Salvage complete: every row was rescued." if not lost else (
-                    "Salvage finished. Not rescued: " + ", ".join(
-                        f"{t.table} ({t.error or f'{t.lost} of {t.expected} rows'})" for t in lost) + ".")
+                summary = (
+                    "Salvage complete: every row was rescued."
+                    if not lost
+                    else (
+                        "Salvage finished. Not rescued: "
+                        + ", ".join(f"{t.table} ({t.error or f'{t.lost} of {t.expected} rows'})" for t in lost)
+                        + "."
+                    )
+                )
                 summary += f" The damaged database is kept in {outcome.damaged_copy}."
-            summary += (" Automatic backups are paused until you keep the result (the notice above the "
-                        "panes), so no older backup is rotated away meanwhile.")
+            summary += (
+                " Automatic backups are paused until you keep the result (the notice above the "
+                "panes), so no older backup is rotated away meanwhile."
+            )
         except KnownError as exc:
             QApplication.restoreOverrideCursor()
             QMessageBox.warning(self.window, "ctviewer", str(exc))
             return False
         QApplication.restoreOverrideCursor()
         self.last_recovery = summary
-        box = QMessageBox(QMessageBox.Icon.Information, "ctviewer", summary, QMessageBox.StandardButton.Ok,
-                          self.window)
+        box = QMessageBox(QMessageBox.Icon.Information, "ctviewer", summary, QMessageBox.StandardButton.Ok, self.window)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()  # not modal-blocking: the archive opens behind it and rebuilds its index
         self._recovery_box = box
@@ -164,8 +172,7 @@ class ArchiveSession(QObject):
         self._close_context = lambda: None
 
     def _ask_for_another(self, message: str) -> Path | None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "ctviewer", "", QMessageBox.StandardButton.NoButton,
-                          self.window)
+        box = QMessageBox(QMessageBox.Icon.Warning, "ctviewer", "", QMessageBox.StandardButton.NoButton, self.window)
         box.setTextFormat(Qt.TextFormat.PlainText)  # the message names a folder
         box.setText(message)
         other = box.addButton("Open Another Archive…", QMessageBox.ButtonRole.AcceptRole)

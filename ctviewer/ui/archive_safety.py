@@ -40,9 +40,13 @@ if TYPE_CHECKING:
 
 def describe_backup(info: BackupInfo) -> str:
     when = info.taken_at.astimezone().strftime("%d %b %Y, %H:%M")
-    reason = {"auto": "automatic", "manual": "backed up by hand", "before-restore": "before a restore",
-              "before-delete": "before deleting documents", "before-salvage": "before a salvage"}.get(
-        info.reason, info.reason.replace("pre-migration-v", "before upgrading schema "))
+    reason = {
+        "auto": "automatic",
+        "manual": "backed up by hand",
+        "before-restore": "before a restore",
+        "before-delete": "before deleting documents",
+        "before-salvage": "before a salvage",
+    }.get(info.reason, info.reason.replace("pre-migration-v", "before upgrading schema "))
     return f"{when}  ({reason}, {human_size(info.size)})"
 
 
@@ -81,9 +85,11 @@ class RestoreDialog(QDialog):
     def __init__(self, backups: list[BackupInfo], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Restore from Backup")
-        intro = QLabel("Put a backup back in place of the archive's database. Annotations and "
-                       "corrections made since the backup are not lost: the database as it is now "
-                       "is backed up first, and can be restored the same way.")
+        intro = QLabel(
+            "Put a backup back in place of the archive's database. Annotations and "
+            "corrections made since the backup are not lost: the database as it is now "
+            "is backed up first, and can be restored the same way."
+        )
         intro.setWordWrap(True)
         self.list = QListWidget()
         for info in backups:
@@ -142,7 +148,8 @@ class ArchiveSafety(QObject):
         if self._ctx.library.archive.read_only:
             self._banner.show_notice(
                 f"This archive is read-only ({self._ctx.library.root} cannot be written to): you can read "
-                "and search it, but importing, annotating and corrections are switched off.")
+                "and search it, but importing, annotating and corrections are switched off."
+            )
             self.checks_finished.emit()
             return
         self.pending = self._ctx.library.pending_recovery()
@@ -169,9 +176,14 @@ class ArchiveSafety(QObject):
                     library.index.repair(progress=task.progress, cancelled=task.cancelled)
             return problem
 
-        task = self._ctx.runner.submit("write", check, description="Checking the archive",
-                                       on_progress=self._progress, on_done=self._checked,
-                                       on_error=self._check_failed)
+        task = self._ctx.runner.submit(
+            "write",
+            check,
+            description="Checking the archive",
+            on_progress=self._progress,
+            on_done=self._checked,
+            on_error=self._check_failed,
+        )
         self._status.track("Checking the archive…", task.cancel)
 
     def _progress(self, done: int, total: int | None, message: str) -> None:
@@ -197,7 +209,8 @@ class ArchiveSafety(QObject):
             self._banner.show_notice(
                 "The archive's database is damaged: changes are switched off so nothing gets worse. "
                 "Restore a backup, or salvage what can still be read (the damaged file is kept).",
-                "Recover…")
+                "Recover…",
+            )
             self.damage_found.emit(str(exc))
         elif isinstance(exc, KnownError):
             self._status.showMessage(str(exc), 10_000)
@@ -222,8 +235,9 @@ class ArchiveSafety(QObject):
         def run(library: Library, _task: TaskContext) -> BackupInfo:
             return library.backup()
 
-        self._ctx.runner.submit("write", run, description="Backing up",
-                                on_done=self._backed_up, on_error=self._backup_failed)
+        self._ctx.runner.submit(
+            "write", run, description="Backing up", on_done=self._backed_up, on_error=self._backup_failed
+        )
 
     def _backed_up(self, info: BackupInfo) -> None:
         self._status.showMessage(f"Backed up to {info.path}.", 10_000)
@@ -238,8 +252,9 @@ class ArchiveSafety(QObject):
     def choose_restore(self) -> None:
         backups = self._ctx.library.backups()
         if not backups:
-            QMessageBox.information(self._parent, "Restore from Backup",
-                                    "This archive has no backups yet (File > Back Up Now makes one).")
+            QMessageBox.information(
+                self._parent, "Restore from Backup", "This archive has no backups yet (File > Back Up Now makes one)."
+            )
             return
         dialog = RestoreDialog(backups, self._parent)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
@@ -256,14 +271,19 @@ class ArchiveSafety(QObject):
         undo = pending.undo_info(self._ctx.library.archive.paths)
         if pending.kind == "restore":
             taken = pending.backup_taken_at
-            what = (f"This archive was restored from the backup of {taken.astimezone():%d %b %Y, %H:%M}."
-                    if taken else "This archive was restored from a backup.")
+            what = (
+                f"This archive was restored from the backup of {taken.astimezone():%d %b %Y, %H:%M}."
+                if taken
+                else "This archive was restored from a backup."
+            )
             keep = "Keep Restored Archive"
         else:
             what = "This archive's database was salvaged from a damaged file."
             keep = "Keep Salvaged Archive"
-        text = (f"{what} Check that it holds what you expected: automatic backups are paused until you "
-                "keep it, so no older backup is rotated away.")
+        text = (
+            f"{what} Check that it holds what you expected: automatic backups are paused until you "
+            "keep it, so no older backup is rotated away."
+        )
         if undo is not None:
             text += " Undo puts back the database as it was just before."
         self._banner.show_notice(text, keep, f"Undo {pending.kind.capitalize()}" if undo is not None else "")
@@ -274,8 +294,9 @@ class ArchiveSafety(QObject):
         def run(library: Library, _task: TaskContext) -> PendingRecovery | None:
             return library.confirm_recovery()
 
-        self._ctx.runner.submit("write", run, description="Confirming the restore",
-                                on_done=self._kept, on_error=self._backup_failed)
+        self._ctx.runner.submit(
+            "write", run, description="Confirming the restore", on_done=self._kept, on_error=self._backup_failed
+        )
 
     def _kept(self, _confirmed: PendingRecovery | None) -> None:
         self.pending = None
@@ -290,19 +311,24 @@ class ArchiveSafety(QObject):
         if undo is None:
             return
         answer = QMessageBox.question(
-            self._parent, f"Undo {self.pending.kind.capitalize() if self.pending else ''}",
+            self._parent,
+            f"Undo {self.pending.kind.capitalize() if self.pending else ''}",
             f"Put back the database as it was before ({describe_backup(undo)})? The archive as it is "
-            "now is backed up first.")
+            "now is backed up first.",
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.recovery_requested.emit("restore", undo.path.name)
 
     def offer_recovery(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Damaged archive", "", QMessageBox.StandardButton.NoButton,
-                          self._parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Damaged archive", "", QMessageBox.StandardButton.NoButton, self._parent
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText("The archive's database is damaged. Restore the latest good backup, or salvage every "
-                    "row that can still be read into a new database? Either way the damaged file is kept "
-                    "in the archive's recovery/ folder.")
+        box.setText(
+            "The archive's database is damaged. Restore the latest good backup, or salvage every "
+            "row that can still be read into a new database? Either way the damaged file is kept "
+            "in the archive's recovery/ folder."
+        )
         restore = box.addButton("Restore Backup…", QMessageBox.ButtonRole.AcceptRole)
         salvage = box.addButton("Salvage", QMessageBox.ButtonRole.ActionRole)
         box.addButton("Keep Reading", QMessageBox.ButtonRole.RejectRole)

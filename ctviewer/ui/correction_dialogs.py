@@ -130,14 +130,22 @@ def kwic_line(mention: MentionRecord, title: str = "") -> str:
 class SplitDialog(QDialog):
     """Choose mentions of one entity to move to a new entity (and name it)."""
 
-    def __init__(self, entity_name: str, mentions: Sequence[MentionRecord], titles: dict[int, str],
-                 parent: QWidget | None = None, *, total: int | None = None) -> None:
+    def __init__(
+        self,
+        entity_name: str,
+        mentions: Sequence[MentionRecord],
+        titles: dict[int, str],
+        parent: QWidget | None = None,
+        *,
+        total: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._total = total if total is not None else len(mentions)
         self.setWindowTitle("Split entity")
         self.resize(760, 480)
-        intro = QLabel(f"Tick the mentions of “{entity_name}” that are someone (or something) else. "
-                       "They move to a new entity.")
+        intro = QLabel(
+            f"Tick the mentions of “{entity_name}” that are someone (or something) else. They move to a new entity."
+        )
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.list = QListWidget()
@@ -173,12 +181,16 @@ class SplitDialog(QDialog):
         wanted = set(mention_ids)
         for i in range(self.list.count()):
             item = self.list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted else Qt.CheckState.Unchecked
+            )
 
     def checked_mentions(self) -> list[int]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def new_name(self) -> str | None:
         return " ".join(self.name.text().split()) or None

@@ -26,7 +26,7 @@ from ctviewer.errors import KnownError
 
 
 class CrashDialog(QDialog):
-    """"Something went wrong": a short apology, the details read-only, and "Copy details"."""
+    """ "Something went wrong": a short apology, the details read-only, and "Copy details"."""
 
     def __init__(self, summary: str, details: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -28,10 +28,28 @@ class DocumentTableModel(QAbstractTableModel):
     # Count columns carry short headers (the full name is the header's tooltip) so the title, the
     # column people read, keeps its room on the left of a laptop screen.
     HEADERS = ("Title", "Date", "Source", "Type", "Pages", "People", "Orgs", "Places", "Annotations")
-    HEADER_TIPS = ("Title", "Date", "Source file", "File type", "Pages", "People mentioned",
-                   "Organisations mentioned", "Places mentioned", "Your annotations")
-    SORT_KEYS: tuple[ListSort, ...] = ("title", "date", "source", "file_type", "pages", "people",
-                                       "organisations", "places", "annotations")
+    HEADER_TIPS = (
+        "Title",
+        "Date",
+        "Source file",
+        "File type",
+        "Pages",
+        "People mentioned",
+        "Organisations mentioned",
+        "Places mentioned",
+        "Your annotations",
+    )
+    SORT_KEYS: tuple[ListSort, ...] = (
+        "title",
+        "date",
+        "source",
+        "file_type",
+        "pages",
+        "people",
+        "organisations",
+        "places",
+        "annotations",
+    )
     IdRole = Qt.ItemDataRole.UserRole + 1
 
     PAGE_SIZE = 200
@@ -148,8 +166,9 @@ class DocumentTableModel(QAbstractTableModel):
             if generation == self._generation:
                 self._pending = None
 
-        self._pending = self._ctx.runner.submit("read", fetch, description="Listing documents",
-                                                on_done=done, on_finished=finished)
+        self._pending = self._ctx.runner.submit(
+            "read", fetch, description="Listing documents", on_done=done, on_finished=finished
+        )
 
     def _apply_ids(self, ids: list[int], *, forget_rows: bool) -> None:
         if forget_rows:

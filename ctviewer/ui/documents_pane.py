@@ -35,7 +35,10 @@ NO_MATCH_TEXT = "No documents match these filters."
 ALL_TYPES = "All types"
 # The "has annotations" filter: (label, DocumentFilter.annotated).
 ANNOTATED_CHOICES: tuple[tuple[str, bool | None], ...] = (
-    ("Any annotations", None), ("Annotated", True), ("Not annotated", False))
+    ("Any annotations", None),
+    ("Annotated", True),
+    ("Not annotated", False),
+)
 # Partial ISO dates, as documents carry them: 2021, 2021-05, 2021-05-03.
 _DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
 # Selections bigger than this are not carried over a reload (finding each row costs a scan).
@@ -93,8 +96,14 @@ class DocumentsPane(QWidget):
         header.setStretchLastSection(False)
         char = self.fontMetrics().averageCharWidth()
         widths = {DocumentTableModel.DATE: 11 * char, DocumentTableModel.SOURCE: 14 * char}
-        numbers = (DocumentTableModel.TYPE, DocumentTableModel.PAGES, DocumentTableModel.PEOPLE,
-                   DocumentTableModel.ORGANISATIONS, DocumentTableModel.PLACES, DocumentTableModel.ANNOTATIONS)
+        numbers = (
+            DocumentTableModel.TYPE,
+            DocumentTableModel.PAGES,
+            DocumentTableModel.PEOPLE,
+            DocumentTableModel.ORGANISATIONS,
+            DocumentTableModel.PLACES,
+            DocumentTableModel.ANNOTATIONS,
+        )
         header_metrics = header.fontMetrics()
         for column in numbers:  # as wide as the header text plus room for the sort arrow, no wider
             widths[column] = header_metrics.horizontalAdvance(DocumentTableModel.HEADERS[column]) + char
@@ -176,7 +185,8 @@ class DocumentsPane(QWidget):
             return False
         index = self.model.index(row, DocumentTableModel.TITLE)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.scrollTo(index)
         return True
 
@@ -246,8 +256,7 @@ class DocumentsPane(QWidget):
     def _update_count(self) -> None:
         total = self._ctx.library.document_count()
         shown = self.model.rowCount()
-        for widget in (self.filter_edit, self.date_from_edit, self.date_to_edit, self.type_combo,
-                       self.annotated_combo):
+        for widget in (self.filter_edit, self.date_from_edit, self.date_to_edit, self.type_combo, self.annotated_combo):
             widget.setEnabled(total > 0)  # nothing to filter in an empty archive
         if total == 0:
             self.empty_label.setText(EMPTY_ARCHIVE_TEXT)

@@ -22,7 +22,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def role_text(role: RoleSummary) -> str:
-    """"Secretary-General, SCO": the title, then the organisation when one is known."""
+    """ "Secretary-General, SCO": the title, then the organisation when one is known."""
     return f"{role.title}, {role.organisation}" if role.organisation else role.title
 
 
@@ -82,8 +82,9 @@ class EntityTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Query the ids again (after a change) and forget the cached rows."""
         self.beginResetModel()
-        self._ids = entity_ids(self._library, self._type, sort=self._sort, descending=self._descending,
-                               text=self._filter)
+        self._ids = entity_ids(
+            self._library, self._type, sort=self._sort, descending=self._descending, text=self._filter
+        )
         self._rows = {entity_id: row for row, entity_id in enumerate(self._ids)}
         self._cache.clear()
         self.endResetModel()
@@ -120,8 +121,7 @@ class EntityTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.HEADERS[section]

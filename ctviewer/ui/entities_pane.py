@@ -138,9 +138,12 @@ class EntitiesPane(QWidget):
         self._update_actions()
 
     def _build_actions(self) -> None:
-        def action(text: str, slot: Callable[[], object],
-                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                   tip: str = "") -> QAction:
+        def action(
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            tip: str = "",
+        ) -> QAction:
             act = QAction(text, self)
             act.triggered.connect(lambda _checked=False: slot())
             if shortcut is not None:
@@ -151,23 +154,37 @@ class EntitiesPane(QWidget):
             self.addAction(act)  # shortcuts work anywhere inside the pane
             return act
 
-        self.merge_action = action("Merge selected", self.merge_selected, "Ctrl+M",
-                                   "Merge the selected entries into one (Ctrl+M)")
+        self.merge_action = action(
+            "Merge selected", self.merge_selected, "Ctrl+M", "Merge the selected entries into one (Ctrl+M)"
+        )
         self.merge_action.setIcon(icon("merge"))
         self.rename_action = action("Rename…", self.rename_current, "F2", "Give this entry another name (F2)")
-        self.retype_action = action("Change type…", self.retype_current, None,
-                                    "It is not a " + TYPE_LABELS[self._type].lower())
+        self.retype_action = action(
+            "Change type…", self.retype_current, None, "It is not a " + TYPE_LABELS[self._type].lower()
+        )
         self.alias_action = action("Add alias…", self.alias_current, None, "Another name it goes by")
-        self.split_action = action("Split…", self.split_current, None,
-                                   "Some of its mentions are someone or something else")
-        self.reject_action = action("Reject", self.reject_current, QKeySequence.StandardKey.Delete,
-                                    "Not a real entity: remove it and never extract it again (Del)")
-        self.suggestions_action = action("Merge suggestions…", self.review_suggestions, None,
-                                         "Review entries that may be the same")
+        self.split_action = action(
+            "Split…", self.split_current, None, "Some of its mentions are someone or something else"
+        )
+        self.reject_action = action(
+            "Reject",
+            self.reject_current,
+            QKeySequence.StandardKey.Delete,
+            "Not a real entity: remove it and never extract it again (Del)",
+        )
+        self.suggestions_action = action(
+            "Merge suggestions…", self.review_suggestions, None, "Review entries that may be the same"
+        )
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for act in (self.merge_action, self.rename_action, self.retype_action, self.alias_action,
-                    self.split_action, self.reject_action):
+        for act in (
+            self.merge_action,
+            self.rename_action,
+            self.retype_action,
+            self.alias_action,
+            self.split_action,
+            self.reject_action,
+        ):
             self.toolbar.addAction(act)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.suggestions_action)
@@ -253,8 +270,9 @@ class EntitiesPane(QWidget):
         # The entry with most mentions is the likeliest canonical name; the analyst can pick another.
         ids.sort(key=lambda i: -records[i].mentions)
         names = [f"{records[i].name}  ({records[i].mentions} mentions)" for i in ids]
-        choice = correction_dialogs.ask_choice(self, "Merge", f"Merge {len(ids)} entries into one. Keep the name:",
-                                               names)
+        choice = correction_dialogs.ask_choice(
+            self, "Merge", f"Merge {len(ids)} entries into one. Keep the name:", names
+        )
         if choice is None:
             return
         self.merge_entities([ids[choice], *(i for k, i in enumerate(ids) if k != choice)])
@@ -273,8 +291,9 @@ class EntitiesPane(QWidget):
         if entity_id is None:
             return
         types = [t for t in ENTITY_TYPES if t != self._type]
-        choice = correction_dialogs.ask_choice(self, "Change type", "This entry is really a:",
-                                               [TYPE_LABELS[t] for t in types])
+        choice = correction_dialogs.ask_choice(
+            self, "Change type", "This entry is really a:", [TYPE_LABELS[t] for t in types]
+        )
         if choice is not None:
             self.retype_entity(entity_id, types[choice])
 
@@ -291,8 +310,10 @@ class EntitiesPane(QWidget):
         record = self._record(entity_id)
         if entity_id is None or record is None:
             return
-        text = (f"“{record.name}” is not a real {TYPE_LABELS[self._type].lower()}?\n\n"
-                f"Its {record.mentions} mentions are removed and its names are never extracted again.")
+        text = (
+            f"“{record.name}” is not a real {TYPE_LABELS[self._type].lower()}?\n\n"
+            f"Its {record.mentions} mentions are removed and its names are never extracted again."
+        )
         if correction_dialogs.confirm(self, "Reject", text, "Reject"):
             self.reject_entity(entity_id)
 
@@ -302,8 +323,9 @@ class EntitiesPane(QWidget):
         if entity_id is None or record is None:
             return
         if record.mentions < 2:
-            correction_dialogs.show_error(self, "Split", "An entry with a single mention cannot be split; "
-                                                         "rename it instead.")
+            correction_dialogs.show_error(
+                self, "Split", "An entry with a single mention cannot be split; rename it instead."
+            )
             return
         mentions = self._ctx.library.entity_mentions(entity_id, limit=SPLIT_LIMIT)
         titles = {d.id: d.title for d in self._ctx.library.entity_documents(entity_id)}
@@ -321,8 +343,9 @@ class EntitiesPane(QWidget):
         records = self._ctx.library.entity_records([entity_id])
         return records[0] if records else None
 
-    def _correct(self, fn: Callable[[Library], EntityChange], description: str, *,
-                 select: Sequence[int] | None = None) -> Task:
+    def _correct(
+        self, fn: Callable[[Library], EntityChange], description: str, *, select: Sequence[int] | None = None
+    ) -> Task:
         self._busy += 1
         self._update_actions()
 
@@ -335,8 +358,9 @@ class EntitiesPane(QWidget):
             self._busy -= 1
             self._update_actions()
 
-        return correction_dialogs.run_correction(self._ctx, self, fn, description=description, on_done=done,
-                                                 on_finished=finished)
+        return correction_dialogs.run_correction(
+            self._ctx, self, fn, description=description, on_done=done, on_finished=finished
+        )
 
     def _on_entities_changed(self, change: object) -> None:
         self.refresh(change if isinstance(change, EntityChange) else None)
@@ -380,8 +404,7 @@ class EntitiesPane(QWidget):
         n = len(self.selected_ids())
         idle = self._busy == 0
         self.merge_action.setEnabled(idle and n >= 2)
-        for act in (self.rename_action, self.retype_action, self.alias_action, self.split_action,
-                    self.reject_action):
+        for act in (self.rename_action, self.retype_action, self.alias_action, self.split_action, self.reject_action):
             act.setEnabled(idle and n >= 1 and self.current_id() is not None)
         self.suggestions_action.setEnabled(idle)
 
@@ -389,15 +412,24 @@ class EntitiesPane(QWidget):
         n = self.model.rowCount()
         what = PLURALS[self._type]
         if n == 0:
-            self.status.setText(f"No {what} match the filter." if self.model.filter_text
-                                else f"No {what} yet: import documents to find them.")
+            self.status.setText(
+                f"No {what} match the filter."
+                if self.model.filter_text
+                else f"No {what} yet: import documents to find them."
+            )
         else:
             self.status.setText(f"{n:,} {what}" + (" (filtered)" if self.model.filter_text else ""))
 
     def _show_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        for act in (self.merge_action, self.rename_action, self.retype_action, self.alias_action,
-                    self.split_action, self.reject_action):
+        for act in (
+            self.merge_action,
+            self.rename_action,
+            self.retype_action,
+            self.alias_action,
+            self.split_action,
+            self.reject_action,
+        ):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.suggestions_action)

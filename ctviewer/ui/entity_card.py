@@ -181,8 +181,9 @@ class EntityCard(QWidget):
         self.name_label.setText(record.name)
         kind = TYPE_LABELS.get(record.type, record.type)
         docs = len(record.documents)
-        self.summary_label.setText(f"{kind} · {record.mentions} mention{'s' * (record.mentions != 1)} "
-                                   f"in {docs} document{'s' * (docs != 1)}")
+        self.summary_label.setText(
+            f"{kind} · {record.mentions} mention{'s' * (record.mentions != 1)} in {docs} document{'s' * (docs != 1)}"
+        )
         self.aliases_label.setText("Also: " + ", ".join(record.aliases) if record.aliases else "No other names.")
         self.roles_label.setText("Roles: " + "; ".join(role_text(r) for r in record.roles) if record.roles else "")
         self.roles_label.setVisible(bool(record.roles))
@@ -212,8 +213,11 @@ class EntityCard(QWidget):
         if self._record is None:
             return {}
         # entity_documents is one grouped query for all of them; fine for a card.
-        return {d.id: (f"{d.date} · " if d.date else "") + d.title
-                for d in self._ctx.library.entity_documents(self._record.id) if d.id in doc_ids}
+        return {
+            d.id: (f"{d.date} · " if d.date else "") + d.title
+            for d in self._ctx.library.entity_documents(self._record.id)
+            if d.id in doc_ids
+        }
 
     def _annotations_changed(self, _change: object) -> None:
         if self._record is not None:
@@ -242,8 +246,12 @@ class EntityCard(QWidget):
         # As tall as its rows (up to six; it scrolls beyond), so the mentions keep their room.
         rows = max(1, min(len(found), 6))
         row_height = self.annotations.sizeHintForRow(0) if found else self.fontMetrics().height()
-        self.annotations.setFixedHeight(self.annotations.header().sizeHint().height() + rows * max(row_height, 1)
-                                        + 2 * self.annotations.frameWidth() + 2)
+        self.annotations.setFixedHeight(
+            self.annotations.header().sizeHint().height()
+            + rows * max(row_height, 1)
+            + 2 * self.annotations.frameWidth()
+            + 2
+        )
         shown = f"{len(found)} of {total}" if total > len(found) else str(total)
         self.annotations_label.setText(f"Your annotations ({shown})")
         self.annotations_label.setVisible(bool(found))
@@ -300,8 +308,11 @@ class EntityCard(QWidget):
         assert self._record is not None
         self.related.clear()
         # People and organisations, as the analysts asked; places co-occur with nearly everything.
-        found = [c for c in self._ctx.library.cooccurring(self._record.id, limit=self.RELATED_LIMIT * 3)
-                 if c.type in ("person", "organisation")][: self.RELATED_LIMIT]
+        found = [
+            c
+            for c in self._ctx.library.cooccurring(self._record.id, limit=self.RELATED_LIMIT * 3)
+            if c.type in ("person", "organisation")
+        ][: self.RELATED_LIMIT]
         for c in found:
             item = QTreeWidgetItem([c.name, TYPE_LABELS.get(c.type, c.type), str(c.count)])
             item.setData(0, DATA, ("entity", c.id, c.type))
@@ -327,8 +338,12 @@ class EntityCard(QWidget):
 
     # -- clicks -------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (isinstance(watched, QTreeWidget) and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+        if (
+            isinstance(watched, QTreeWidget)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             self._open_current(watched)
             return True
         return super().eventFilter(watched, event)

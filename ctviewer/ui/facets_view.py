@@ -43,16 +43,28 @@ FACETS: dict[str, tuple[str, str]] = {
 }
 # Every spelling the core's parser accepts before the colon, by facet (see search/schema.py).
 _FIELD_SPELLINGS: dict[str, str] = {
-    "person": "person", "people": "person", "persons": "person",
-    "org": "organisation", "orgs": "organisation", "organisation": "organisation",
-    "organization": "organisation", "organisations": "organisation", "organizations": "organisation",
-    "place": "place", "places": "place", "loc": "place", "location": "place",
+    "person": "person",
+    "people": "person",
+    "persons": "person",
+    "org": "organisation",
+    "orgs": "organisation",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "organisations": "organisation",
+    "organizations": "organisation",
+    "place": "place",
+    "places": "place",
+    "loc": "place",
+    "location": "place",
     "year": "year",
-    "type": "type", "filetype": "type", "file_type": "type",
-    "lang": "language", "language": "language",
+    "type": "type",
+    "filetype": "type",
+    "file_type": "type",
+    "lang": "language",
+    "language": "language",
 }
 _FIELD_TERM = re.compile(
-    r'(?<![\w:])(' + "|".join(sorted(_FIELD_SPELLINGS, key=len, reverse=True)) + r')\s*:\s*("[^"]*"|[^\s()"]+)',
+    r"(?<![\w:])(" + "|".join(sorted(_FIELD_SPELLINGS, key=len, reverse=True)) + r')\s*:\s*("[^"]*"|[^\s()"]+)',
     re.IGNORECASE,
 )
 _FacetKey = tuple[str, str]
@@ -110,7 +122,7 @@ def add_term(query: str, term: str) -> str:
 
 
 def remove_term(query: str, term: FieldTerm) -> str:
-    return " ".join((query[:term.start] + " " + query[term.end:]).split())
+    return " ".join((query[: term.start] + " " + query[term.end :]).split())
 
 
 class FacetsPane(QWidget):
@@ -238,8 +250,11 @@ class FacetsPane(QWidget):
         # Enter or Space on a value chooses it: the keyboard twin of a click.
         if watched is self.tree and event.type() == QEvent.Type.KeyPress:
             item = self.tree.currentItem()
-            chosen = isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
-                                                                      Qt.Key.Key_Space)
+            chosen = isinstance(event, QKeyEvent) and event.key() in (
+                Qt.Key.Key_Return,
+                Qt.Key.Key_Enter,
+                Qt.Key.Key_Space,
+            )
             if chosen and item is not None and item.data(0, _FacetRole):
                 self._on_item_clicked(item)
                 return True

@@ -14,8 +14,11 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F3 / Shift+F3", "Next / previous search hit in the document"),
     ("Enter, double-click", "Open the selected document or entity"),
     ("Arrow keys, Tab", "Move in lists; move between fields and panes"),
-    ("Ctrl+M", "Reader: annotate the selected passage (colour, note, tags, links); "
-               "People/Organisations/Places: merge the selected entries"),
+    (
+        "Ctrl+M",
+        "Reader: annotate the selected passage (colour, note, tags, links); "
+        "People/Organisations/Places: merge the selected entries",
+    ),
     ("Ctrl+Shift+M", "Reader: highlight the selected passage at once (default colour, no note)"),
     ("Ctrl+Enter", "Annotation editor: save"),
     ("F2", "Annotations pane: edit the selected annotation (Enter, double-click in the reader's list)"),
@@ -42,8 +45,10 @@ QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
 
 def _table(rows: tuple[tuple[str, str], ...], left: str, right: str) -> str:
     body = "".join(f"<tr><td><code>{a}</code></td><td>{b}</td></tr>" for a, b in rows)
-    return (f"<table cellspacing='0' cellpadding='4'><tr><th align='left'>{left}</th>"
-            f"<th align='left'>{right}</th></tr>{body}</table>")
+    return (
+        f"<table cellspacing='0' cellpadding='4'><tr><th align='left'>{left}</th>"
+        f"<th align='left'>{right}</th></tr>{body}</table>"
+    )
 
 
 def shortcuts_html() -> str:
@@ -51,13 +56,18 @@ def shortcuts_html() -> str:
 
 
 def query_syntax_html() -> str:
-    return ("<h3>Query syntax</h3>" + _table(QUERY_SYNTAX, "You type", "Finds")
-            + "<p>When nothing matches, the search suggests a spelling that does (“did you mean”).</p>")
+    return (
+        "<h3>Query syntax</h3>"
+        + _table(QUERY_SYNTAX, "You type", "Finds")
+        + "<p>When nothing matches, the search suggests a spelling that does (“did you mean”).</p>"
+    )
 
 
 def about_html() -> str:
-    return (f"<h3>ctviewer {__version__}</h3><p>An offline archive viewer for counter-terrorism documents: "
-            "search, people, organisations and places, all on this computer. Nothing is sent anywhere.</p>")
+    return (
+        f"<h3>ctviewer {__version__}</h3><p>An offline archive viewer for counter-terrorism documents: "
+        "search, people, organisations and places, all on this computer. Nothing is sent anywhere.</p>"
+    )
 
 
 class HelpDialog(QDialog):

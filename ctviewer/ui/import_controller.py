@@ -51,9 +51,15 @@ class ImportController(QObject):
     finished = Signal(object)  # the ImportResult (cancelled imports too); None if it failed
     sample_built = Signal(object)  # the Path of the sample archive, ready to open
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None, *, show_report: bool = True,
-                 batch_interval_ms: int = BATCH_INTERVAL_MS,
-                 open_library: Callable[[Path], Library] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        parent: QWidget | None = None,
+        *,
+        show_report: bool = True,
+        batch_interval_ms: int = BATCH_INTERVAL_MS,
+        open_library: Callable[[Path], Library] | None = None,
+    ) -> None:
         super().__init__(parent)
         # How the sample archive (another folder than ctx's) is opened; tests pass a fake extractor.
         self._open_library = open_library
@@ -96,8 +102,13 @@ class ImportController(QObject):
                 t.progress(done, total, shown)
 
             # One worker process fewer than the CLI uses: the window keeps a core to stay responsive.
-            report = library.import_paths(paths, progress=import_progress, cancelled=stopped, on_outcome=t.post,
-                                          workers=max(1, (os.cpu_count() or 2) - 1))
+            report = library.import_paths(
+                paths,
+                progress=import_progress,
+                cancelled=stopped,
+                on_outcome=t.post,
+                workers=max(1, (os.cpu_count() or 2) - 1),
+            )
             if report.cancelled or stopped():
                 return ImportResult(report)
             if library.index_segments() > MAX_SEGMENTS_AFTER_IMPORT:
@@ -108,12 +119,16 @@ class ImportController(QObject):
                 # Also finishes what an interrupted earlier import left waiting for extraction.
                 extraction = library.extract(
                     progress=lambda d, n, m: t.progress(d, n, "Finding people, organisations and places"),
-                    cancelled=stopped)
+                    cancelled=stopped,
+                )
             return ImportResult(report, extraction)
 
         self._task = self._ctx.runner.submit(
-            "write", work, description=description,
-            on_done=self._on_done, on_error=self._on_error,
+            "write",
+            work,
+            description=description,
+            on_done=self._on_done,
+            on_error=self._on_error,
             on_progress=lambda d, n, m: self.progressed.emit(d, -1 if n is None else n, m),
             on_partial=self._on_outcome,
         )
@@ -139,12 +154,18 @@ class ImportController(QObject):
 
             sample = opener(root) if opener is not None else _Library.open(root)
             try:
-                sample.import_paths([sample_documents_dir()], cancelled=stopped,
-                                    progress=lambda d, n, m: t.progress(d, n, "Building the sample archive"))
+                sample.import_paths(
+                    [sample_documents_dir()],
+                    cancelled=stopped,
+                    progress=lambda d, n, m: t.progress(d, n, "Building the sample archive"),
+                )
                 if not stopped() and sample.pending_extraction():
-                    sample.extract(progress=lambda d, n, m: t.progress(d, n, "Finding people, organisations and "
-                                                                             "places in the sample"),
-                                   cancelled=stopped)
+                    sample.extract(
+                        progress=lambda d, n, m: t.progress(
+                            d, n, "Finding people, organisations and places in the sample"
+                        ),
+                        cancelled=stopped,
+                    )
                 return sample.root
             finally:
                 sample.close()
@@ -157,8 +178,13 @@ class ImportController(QObject):
                 self.finished.emit(None)
 
         self._task = self._ctx.runner.submit(
-            "write", work, description="Building the sample archive", on_done=done, on_error=self._on_error,
-            on_progress=lambda d, n, m: self.progressed.emit(d, -1 if n is None else n, m))
+            "write",
+            work,
+            description="Building the sample archive",
+            on_done=done,
+            on_error=self._on_error,
+            on_progress=lambda d, n, m: self.progressed.emit(d, -1 if n is None else n, m),
+        )
         self.started.emit("Building the sample archive")
         return True
 

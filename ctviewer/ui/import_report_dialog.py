@@ -31,8 +31,10 @@ from ctviewer.entities_records import ExtractionReport
 
 
 def summary_line(report: ImportReport) -> str:
-    text = (f"{len(report.of('imported'))} imported, {len(report.of('duplicate'))} duplicates, "
-            f"{len(report.of('failed'))} failed")
+    text = (
+        f"{len(report.of('imported'))} imported, {len(report.of('duplicate'))} duplicates, "
+        f"{len(report.of('failed'))} failed"
+    )
     return text + (" (cancelled: the files not reached were not imported)" if report.cancelled else "")
 
 
@@ -82,7 +84,8 @@ class ImportReportDialog(QDialog):
             self.extraction_label.setText(
                 f"People, organisations and places: {extraction.mentions} mentions found in "
                 f"{extraction.documents} documents, {extraction.entities_created} new entities"
-                + (" (cancelled)" if extraction.cancelled else ""))
+                + (" (cancelled)" if extraction.cancelled else "")
+            )
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -100,13 +103,19 @@ class ImportReportDialog(QDialog):
         self._add_tab("Failed", failed, ["File", "Reason"], lambda o: [o.reason or "unknown reason"])
         self._add_tab("Warnings", warned, ["File", "Warnings"], lambda o: ["; ".join(o.warnings)])
         self._add_tab("Imported", report.of("imported"), ["File", "Document"], lambda o: [f"#{o.document_id}"])
-        self._add_tab("Duplicates", report.of("duplicate"), ["File", "Same as document"],
-                      lambda o: [f"#{o.document_id}"])
+        self._add_tab(
+            "Duplicates", report.of("duplicate"), ["File", "Same as document"], lambda o: [f"#{o.document_id}"]
+        )
         first_nonempty = next((i for i, n in enumerate((failed, warned)) if n), 2)
         self.tabs.setCurrentIndex(first_nonempty)
 
-    def _add_tab(self, title: str, outcomes: Sequence[ImportOutcome], headers: list[str],
-                 columns: Callable[[ImportOutcome], list[str]]) -> None:
+    def _add_tab(
+        self,
+        title: str,
+        outcomes: Sequence[ImportOutcome],
+        headers: list[str],
+        columns: Callable[[ImportOutcome], list[str]],
+    ) -> None:
         tree = QTreeWidget()
         tree.setObjectName(f"report{title}")
         tree.setRootIsDecorated(False)

@@ -64,8 +64,9 @@ class MainWindow(QMainWindow):
 
     archive_chosen = Signal(object, bool)  # folder, create-if-missing: the app opens it
 
-    def __init__(self, ctx: UiContext, settings: QSettings, parent: QWidget | None = None, *,
-                 sample_root: Path | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, settings: QSettings, parent: QWidget | None = None, *, sample_root: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.settings = settings
@@ -82,12 +83,14 @@ class MainWindow(QMainWindow):
         self.search = SearchPane(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("browseTabs")
-        for pane, title, icon_name in ((self.documents, "&Documents", "documents"),
-                                       (self.people, "&People", "person"),
-                                       (self.organisations, "&Organisations", "organisation"),
-                                       (self.places, "P&laces", "place"),
-                                       (self.annotations, "&Annotations", "annotation"),
-                                       (self.search, "&Search", "search")):
+        for pane, title, icon_name in (
+            (self.documents, "&Documents", "documents"),
+            (self.people, "&People", "person"),
+            (self.organisations, "&Organisations", "organisation"),
+            (self.places, "P&laces", "place"),
+            (self.annotations, "&Annotations", "annotation"),
+            (self.search, "&Search", "search"),
+        ):
             self.tabs.addTab(pane, icon(icon_name), title)
         self.reader = ReaderPane(ctx)
         self.welcome = WelcomePane()
@@ -124,8 +127,13 @@ class MainWindow(QMainWindow):
         self.restore_state()
 
     # -- menus ----------------------------------------------------------------------------------
-    def _action(self, menu: QMenu, text: str, slot: object,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
         action = menu.addAction(text)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -175,9 +183,15 @@ class MainWindow(QMainWindow):
         self.search_action = self._action(view, "&Search", self.focus_search, "Ctrl+K")
         self.search_action.setIcon(icon("search"))
         view.addSeparator()
-        for index, (title, key) in enumerate((("&Documents", "Ctrl+1"), ("&People", "Ctrl+2"),
-                                              ("&Organisations", "Ctrl+3"), ("P&laces", "Ctrl+4"),
-                                              ("&Annotations", "Ctrl+5"))):
+        for index, (title, key) in enumerate(
+            (
+                ("&Documents", "Ctrl+1"),
+                ("&People", "Ctrl+2"),
+                ("&Organisations", "Ctrl+3"),
+                ("P&laces", "Ctrl+4"),
+                ("&Annotations", "Ctrl+5"),
+            )
+        ):
             self._action(view, title, lambda _checked=False, i=index: self.show_tab(i), key)
 
         help_ = bar.addMenu("&Help")
@@ -256,8 +270,9 @@ class MainWindow(QMainWindow):
         if quick:
             self.annotation_controller.highlight(doc_id, start, end, quote)
         else:
-            self.annotation_controller.new_annotation(self, doc_id, start, end, quote=quote,
-                                                      document_title=self.reader.document_title)
+            self.annotation_controller.new_annotation(
+                self, doc_id, start, end, quote=quote, document_title=self.reader.document_title
+            )
 
     def edit_annotation(self, record: AnnotationRecord) -> None:
         try:  # the newest version: the row in a pane may be older than the last edit
@@ -337,8 +352,12 @@ class MainWindow(QMainWindow):
         if not runs:
             self.status.showMessage("No import has been run in this archive yet.", 5000)
             return
-        dialog = ImportReportDialog(browse.import_report(library, runs[0].id), self, runs=runs,
-                                    load_run=lambda run_id: browse.import_report(library, run_id))
+        dialog = ImportReportDialog(
+            browse.import_report(library, runs[0].id),
+            self,
+            runs=runs,
+            load_run=lambda run_id: browse.import_report(library, run_id),
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
@@ -350,20 +369,27 @@ class MainWindow(QMainWindow):
         if total == 0:
             self.status.showMessage("There are no annotations to export yet.", 5000)
             return
-        dialog = ExportAnnotationsDialog(filtered=self.ctx.library.annotation_count(pane_filter), total=total,
-                                         parent=self)
+        dialog = ExportAnnotationsDialog(
+            filtered=self.ctx.library.annotation_count(pane_filter), total=total, parent=self
+        )
         if dialog.exec() != ExportAnnotationsDialog.DialogCode.Accepted:
             return
         format, suffix, pattern = dialog.format
         name, _ = QFileDialog.getSaveFileName(self, "Export annotations", f"annotations{suffix}", pattern)
         if name:
             path = Path(name) if Path(name).suffix else Path(name + suffix)
-            export_to_file(self.ctx, path, format, pane_filter if dialog.use_filter else None,
-                           lambda message: self.status.showMessage(message, 8000))
+            export_to_file(
+                self.ctx,
+                path,
+                format,
+                pane_filter if dialog.use_filter else None,
+                lambda message: self.status.showMessage(message, 8000),
+            )
 
     def choose_import_annotations(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import annotations (W3C Web Annotation JSON)", "",
-                                              ANNOTATIONS_FILE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import annotations (W3C Web Annotation JSON)", "", ANNOTATIONS_FILE_FILTER
+        )
         if name:
             self.import_annotations(Path(name))
 
@@ -458,4 +484,3 @@ class MainWindow(QMainWindow):
         self.safety.stop()
         self.save_state()
         super().closeEvent(event)
-

@@ -166,13 +166,18 @@ class ReaderAnnotationList(QWidget):
         menu.addAction("Edit Annotation…", lambda: self.edit_requested.emit(record))
         menu.addSeparator()
         ids = self.selected_ids() or [record.id]
-        menu.addAction("Delete" if len(ids) == 1 else f"Delete {len(ids)} Annotations",
-                       lambda: self.delete_requested.emit(ids))
+        menu.addAction(
+            "Delete" if len(ids) == 1 else f"Delete {len(ids)} Annotations", lambda: self.delete_requested.emit(ids)
+        )
         menu.exec(self.list.viewport().mapToGlobal(point))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.list and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and (event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete)):
+        if (
+            watched is self.list
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and (event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete)
+        ):
             ids = self.selected_ids()
             if ids:
                 self.delete_requested.emit(ids)

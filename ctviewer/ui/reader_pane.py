@@ -134,8 +134,7 @@ class ReaderPane(QWidget):
         self.annotate_action.triggered.connect(lambda: self._request_annotation(quick=False))
         self.highlight_action = QAction("&Highlight Selection", self)
         self.highlight_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
-        self.highlight_action.setToolTip("Highlight the selected passage in the default colour, no note "
-                                         "(Ctrl+Shift+M)")
+        self.highlight_action.setToolTip("Highlight the selected passage in the default colour, no note (Ctrl+Shift+M)")
         self.highlight_action.triggered.connect(lambda: self._request_annotation(quick=True))
         for action in (self.annotate_action, self.highlight_action):
             # Only while the reader has focus: the entity panes use Ctrl+M for Merge.
@@ -329,8 +328,12 @@ class ReaderPane(QWidget):
     def show_annotation(self, record: AnnotationRecord) -> None:
         """Select an annotation's passage in the text (an orphaned one has none to show)."""
         if record.orphaned or record.document_id != self.document_id:
-            self.status_label.setText("This annotation's passage is not in the current text (orphaned); "
-                                      "re-attach it from the Annotations pane." if record.orphaned else "")
+            self.status_label.setText(
+                "This annotation's passage is not in the current text (orphaned); "
+                "re-attach it from the Annotations pane."
+                if record.orphaned
+                else ""
+            )
             return
         self._select(record.start, record.end)
         self.annotation_list.select(record.id)
@@ -547,8 +550,15 @@ class ReaderPane(QWidget):
             return  # still inside the region already highlighted
         window = (max(0, start - WINDOW_MARGIN), end + WINDOW_MARGIN)
         kinds = [kind for kind, box in self.kind_boxes.items() if box.isChecked()]
-        selections = build_selections(self.text_edit.document(), self._offsets, window, self._mentions, kinds,
-                                      [self._hits, self._finds], annotations=self._annotations)
+        selections = build_selections(
+            self.text_edit.document(),
+            self._offsets,
+            window,
+            self._mentions,
+            kinds,
+            [self._hits, self._finds],
+            annotations=self._annotations,
+        )
         self.text_edit.setExtraSelections(selections)
         self._window = window
 
@@ -576,8 +586,9 @@ class ReaderPane(QWidget):
         self._annotations = SpanList((r.start, r.end, r) for r in records if not r.orphaned)
         self.annotation_list.set_records(records, self._ctx.library.annotation_colors())
         to_qt = self._offsets.to_qt
-        self.text_edit.set_margin_marks([(to_qt(r.start), to_qt(r.end), annotation_bar_colour(r.color))
-                                         for r in records if not r.orphaned])
+        self.text_edit.set_margin_marks(
+            [(to_qt(r.start), to_qt(r.end), annotation_bar_colour(r.color)) for r in records if not r.orphaned]
+        )
         self._update_side_list()
 
     def _update_side_list(self, *_args: object) -> None:
@@ -605,8 +616,7 @@ class ReaderPane(QWidget):
         self._update_annotate_actions()
 
     def _update_annotate_actions(self) -> None:
-        has = (self._annotating_allowed and self._record is not None
-               and self.text_edit.textCursor().hasSelection())
+        has = self._annotating_allowed and self._record is not None and self.text_edit.textCursor().hasSelection()
         self.annotate_action.setEnabled(has)
         self.highlight_action.setEnabled(has)
 

@@ -81,8 +81,9 @@ class ReaderTextEdit(QPlainTextEdit):
         super().__init__(parent)
         self.setDocument(PlainDocument(self))
         self.setReadOnly(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.setUndoRedoEnabled(False)
         self.setCenterOnScroll(False)
         self.tooltip_for: Callable[[int], str | None] = lambda _position: None
@@ -160,8 +161,12 @@ class ReaderTextEdit(QPlainTextEdit):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         point = event.position().toPoint()
-        if (event.button() == Qt.MouseButton.LeftButton and self._press is not None
-                and (point - self._press).manhattanLength() < 4 and not self.textCursor().hasSelection()):
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and self._press is not None
+            and (point - self._press).manhattanLength() < 4
+            and not self.textCursor().hasSelection()
+        ):
             position = self.position_at(point)
             if position is not None:
                 self.position_activated.emit(position)

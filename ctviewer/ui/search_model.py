@@ -36,8 +36,15 @@ class ResultRow:
     @classmethod
     def from_hit(cls, hit: SearchHit, file_type: str = "", top_score: float = 0.0) -> ResultRow:
         relevance = min(1.0, hit.score / top_score) if top_score > 0 else 1.0
-        return cls(id=hit.id, title=hit.title, date=hit.date, file_type=file_type, score=hit.score,
-                   snippet=hit.snippet or None, relevance=max(0.0, relevance))
+        return cls(
+            id=hit.id,
+            title=hit.title,
+            date=hit.date,
+            file_type=file_type,
+            score=hit.score,
+            snippet=hit.snippet or None,
+            relevance=max(0.0, relevance),
+        )
 
 
 class SearchResultListModel(QAbstractListModel):
@@ -69,8 +76,9 @@ class SearchResultListModel(QAbstractListModel):
 
     def append_hits(self, hits: Sequence[SearchHit], file_types: Mapping[int, str], total: int) -> None:
         """Add the next page; hits already shown (the index may have changed meanwhile) are skipped."""
-        fresh = [ResultRow.from_hit(h, file_types.get(h.id, ""), self._top_score)
-                 for h in hits if h.id not in self._row_of]
+        fresh = [
+            ResultRow.from_hit(h, file_types.get(h.id, ""), self._top_score) for h in hits if h.id not in self._row_of
+        ]
         if fresh:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
@@ -142,7 +150,7 @@ class SearchResultListModel(QAbstractListModel):
         if role == self.RelevanceRole:
             return row.relevance
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"Relevance {row.relevance:.0%} of the best match (search score {row.score:.2f})")
+            return f"Relevance {row.relevance:.0%} of the best match (search score {row.score:.2f})"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -151,5 +159,9 @@ class SearchResultListModel(QAbstractListModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _valid(self, index: Index) -> bool:
-        return index.isValid() and not index.parent().isValid() and 0 <= index.row() < len(self._rows) \
+        return (
+            index.isValid()
+            and not index.parent().isValid()
+            and 0 <= index.row() < len(self._rows)
             and index.column() == 0
+        )

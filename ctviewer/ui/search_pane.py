@@ -58,21 +58,31 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("extrem*", "words starting with \u201cextrem\u201d (at least two letters before the *)"),
     ("Mirziyoev~, samarkant~2", "words within 1 (or 2, the maximum) edits"),
     ("title:statement", "a word in the title"),
-    ("person:voronkov, org:osce, place:tashkent, tag:priority",
-     "documents naming that person / organisation / place, or tagged"),
+    (
+        "person:voronkov, org:osce, place:tashkent, tag:priority",
+        "documents naming that person / organisation / place, or tagged",
+    ),
     ("type:pdf, lang:ru", "file type, language"),
-    ("date:2022, date:2022-03, date:[2019 TO 2021], date:>2020",
-     "document dates; ranges include whole years or months"),
+    (
+        "date:2022, date:2022-03, date:[2019 TO 2021], date:>2020",
+        "document dates; ranges include whole years or months",
+    ),
     ("(Russia OR China) AND date:[2015 TO 2020]", "grouping"),
 )
-EXAMPLES: tuple[str, ...] = ("person:voronkov", '"Joint Plan of Action"', "extrem* date:[2019 TO 2021]",
-                             "Syria OR Iraq")
+EXAMPLES: tuple[str, ...] = (
+    "person:voronkov",
+    '"Joint Plan of Action"',
+    "extrem* date:[2019 TO 2021]",
+    "Syria OR Iraq",
+)
 
 
 def syntax_help_html() -> str:
     rows = "".join(f"<tr><td><code>{html.escape(q)}</code></td><td>{html.escape(a)}</td></tr>" for q, a in SYNTAX)
-    return ("<b>Query syntax</b><table cellspacing='4'>" + rows + "</table>"
-            "<p>When nothing matches, a spelling that does is suggested.</p>")
+    return (
+        "<b>Query syntax</b><table cellspacing='4'>" + rows + "</table>"
+        "<p>When nothing matches, a spelling that does is suggested.</p>"
+    )
 
 
 @dataclass(frozen=True)
@@ -232,8 +242,9 @@ class SearchPane(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setOpenExternalLinks(False)
-        self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
-                                                 | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.empty_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         self.empty_label.linkActivated.connect(self._on_example_clicked)
         self.no_results_label = QLabel()
         self.no_results_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -274,9 +285,13 @@ class SearchPane(QWidget):
         layout.addLayout(query_row)
         layout.addLayout(status_row)
         layout.addWidget(splitter, 1)
-        for first, second in ((self.query_edit, self.help_button), (self.help_button, self.suggestion_button),
-                              (self.suggestion_button, self.results_view), (self.results_view, self.more_button),
-                              (self.more_button, self.facets.tree)):
+        for first, second in (
+            (self.query_edit, self.help_button),
+            (self.help_button, self.suggestion_button),
+            (self.suggestion_button, self.results_view),
+            (self.results_view, self.more_button),
+            (self.more_button, self.facets.tree),
+        ):
             QWidget.setTabOrder(first, second)
 
         self._debounce = QTimer(self)
@@ -319,8 +334,11 @@ class SearchPane(QWidget):
             return
         self.status_label.setText("Searching…")
         self._task = self._ctx.runner.submit(
-            "read", lambda library, _ctx: run_search(library, query, self.PAGE_SIZE, True),
-            description=f"search: {query}", on_done=lambda out: self._on_results(generation, out))
+            "read",
+            lambda library, _ctx: run_search(library, query, self.PAGE_SIZE, True),
+            description=f"search: {query}",
+            on_done=lambda out: self._on_results(generation, out),
+        )
 
     def fetch_more(self) -> None:
         """Append the next page of results of the query on show."""
@@ -334,8 +352,12 @@ class SearchPane(QWidget):
         def more(library: Library, _ctx: TaskContext) -> SearchOutcome:
             return run_search(library, query, shown + self.PAGE_SIZE, False)
 
-        self._task = self._ctx.runner.submit("read", more, description=f"more results: {query}",
-                                             on_done=lambda out: self._on_more(generation, shown, out))
+        self._task = self._ctx.runner.submit(
+            "read",
+            more,
+            description=f"more results: {query}",
+            on_done=lambda out: self._on_more(generation, shown, out),
+        )
 
     def visible_rows(self) -> range:
         """Rows of the results list on screen (empty when the list is not shown)."""
@@ -387,16 +409,19 @@ class SearchPane(QWidget):
             if task in self._snippet_tasks:
                 self._snippet_tasks.remove(task)
 
-        task = self._ctx.runner.submit("read", work, description=f"snippets: {query}", on_done=done,
-                                       on_finished=finished)
+        task = self._ctx.runner.submit(
+            "read", work, description=f"snippets: {query}", on_done=done, on_finished=finished
+        )
         self._snippet_tasks.append(task)
 
     def show_syntax_help(self) -> None:
         if self._help_popup is None:
             self._help_popup = _SyntaxHelpPopup(self)
         self._help_popup.fit()
-        self._help_popup.move(self.help_button.mapToGlobal(QPoint(self.help_button.width(), self.help_button.height()))
-                              - QPoint(self._help_popup.width(), 0))
+        self._help_popup.move(
+            self.help_button.mapToGlobal(QPoint(self.help_button.width(), self.help_button.height()))
+            - QPoint(self._help_popup.width(), 0)
+        )
         self._help_popup.show()
 
     # -- running --------------------------------------------------------------------------
@@ -433,12 +458,15 @@ class SearchPane(QWidget):
                 self.status_label.setText("The search index is damaged")
                 self.no_results_label.setText(
                     "Can't search: the search index is damaged. It is being rebuilt from the archive's "
-                    "database (progress in the status bar); search again when it is done.")
+                    "database (progress in the status bar); search again when it is done."
+                )
                 self.index_damaged.emit()
             else:
                 self.status_label.setText("The query has a problem")  # the message itself wraps below
-                self.no_results_label.setText(f"Can't search: {outcome.error or 'unknown problem'}.\n\n"
-                                              "Fix the query to search. Press F1 or \u201c?\u201d for the syntax.")
+                self.no_results_label.setText(
+                    f"Can't search: {outcome.error or 'unknown problem'}.\n\n"
+                    "Fix the query to search. Press F1 or \u201c?\u201d for the syntax."
+                )
             self.stack.setCurrentWidget(self.no_results_label)
             self.more_button.setVisible(False)
             self.search_finished.emit(outcome.query, 0)
@@ -511,9 +539,11 @@ class SearchPane(QWidget):
     @staticmethod
     def _empty_html() -> str:
         links = "<br>".join(f'<a href="example:{i}"><code>{html.escape(q)}</code></a>' for i, q in enumerate(EXAMPLES))
-        return ("<p>Type a query above to search every document.</p>"
-                f"<p>For example:<br>{links}</p>"
-                "<p>Press F1 or \u201c?\u201d for the full syntax.</p>")
+        return (
+            "<p>Type a query above to search every document.</p>"
+            f"<p>For example:<br>{links}</p>"
+            "<p>Press F1 or \u201c?\u201d for the full syntax.</p>"
+        )
 
     # -- user actions ---------------------------------------------------------------------
     def _on_example_clicked(self, link: str) -> None:
@@ -545,8 +575,13 @@ class SearchPane(QWidget):
             self._schedule_snippets()  # more (or other) rows may be on screen now
             return False
         # Down arrow in the query field moves into the results (then arrows move in the list).
-        if watched is self.query_edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
-                and event.key() == Qt.Key.Key_Down and self.model.rowCount():
+        if (
+            watched is self.query_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount()
+        ):
             self.results_view.setFocus(Qt.FocusReason.TabFocusReason)
             if not self.results_view.currentIndex().isValid():
                 self.results_view.setCurrentIndex(self.model.index(0, 0))

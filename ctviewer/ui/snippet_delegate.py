@@ -60,8 +60,7 @@ def result_html(row: ResultRow, secondary_colour: str) -> str:
     title = html.escape(row.title or "(untitled)", quote=False)
     meta = html.escape(meta_text(row), quote=False)
     colour = html.escape(secondary_colour, quote=True)
-    head = (f'<div style="font-weight:600">{title}</div>'
-            f'<div style="color:{colour}">{meta}</div>')
+    head = f'<div style="font-weight:600">{title}</div><div style="color:{colour}">{meta}</div>'
     if row.snippet is None:
         return head
     return head + f'<div style="margin-top:2px">{snippet_html(row.snippet)}</div>'
@@ -103,8 +102,9 @@ class SnippetDelegate(QStyledItemDelegate):
 
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = opt.palette
-        group = (QPalette.ColorGroup.Active if opt.state & QStyle.StateFlag.State_Active
-                 else QPalette.ColorGroup.Inactive)
+        group = (
+            QPalette.ColorGroup.Active if opt.state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
+        )
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         secondary_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
         rect = opt.rect
@@ -118,8 +118,13 @@ class SnippetDelegate(QStyledItemDelegate):
         painter.setClipRect(0, 0, width, rect.height() - 2 * MARGIN_Y)
         doc.documentLayout().draw(painter, context)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._draw_relevance_bar(painter, doc, row.relevance, palette.color(group, QPalette.ColorRole.Highlight)
-                                 if not selected else palette.color(group, text_role), secondary)
+        self._draw_relevance_bar(
+            painter,
+            doc,
+            row.relevance,
+            palette.color(group, QPalette.ColorRole.Highlight) if not selected else palette.color(group, text_role),
+            secondary,
+        )
         if row.snippet is None:
             self._draw_placeholder(painter, doc, width, secondary, opt.fontMetrics.height())
         painter.restore()
@@ -138,8 +143,7 @@ class SnippetDelegate(QStyledItemDelegate):
     def _placeholder_height(self, line: int) -> int:
         return 2 + self.PLACEHOLDER_LINES * line
 
-    def _draw_placeholder(self, painter: QPainter, doc: QTextDocument, width: int, colour: QColor,
-                          line: int) -> None:
+    def _draw_placeholder(self, painter: QPainter, doc: QTextDocument, width: int, colour: QColor, line: int) -> None:
         """Light bars where the snippet will be (it is being fetched)."""
         fill = QColor(colour)
         fill.setAlphaF(0.18)
@@ -150,8 +154,9 @@ class SnippetDelegate(QStyledItemDelegate):
             share = 1.0 if n + 1 < self.PLACEHOLDER_LINES else 0.6
             painter.drawRoundedRect(QRectF(0, top + n * line + line * 0.25, width * share, line * 0.5), 3, 3)
 
-    def _draw_relevance_bar(self, painter: QPainter, doc: QTextDocument, relevance: float, fill: QColor,
-                            track: QColor) -> None:
+    def _draw_relevance_bar(
+        self, painter: QPainter, doc: QTextDocument, relevance: float, fill: QColor, track: QColor
+    ) -> None:
         """A small bar after the meta line's text: the row's relevance at a glance."""
         block = doc.findBlockByNumber(1)
         layout = block.layout()

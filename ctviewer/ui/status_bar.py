@@ -100,8 +100,7 @@ class ArchiveStatusBar(QStatusBar):
             def measure(_library: Library, _t: TaskContext) -> int:
                 return folder_size(root)
 
-            self._ctx.runner.submit("read", measure, on_done=self._show_size,
-                                    on_finished=self._size_measured)
+            self._ctx.runner.submit("read", measure, on_done=self._show_size, on_finished=self._size_measured)
 
     def _show_size(self, size: int) -> None:
         self.size_label.setText(f"{SEPARATOR}{human_size(size)} on disk")

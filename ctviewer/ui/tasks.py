@@ -141,8 +141,9 @@ class TaskRunner(QObject):
     _close_read = Signal()
     _close_write = Signal()
 
-    def __init__(self, opener: LibraryOpener, error_handler: Callable[[BaseException, str], None],
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, opener: LibraryOpener, error_handler: Callable[[BaseException, str], None], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._error_handler = error_handler
         self._ids = itertools.count(1)
@@ -150,8 +151,10 @@ class TaskRunner(QObject):
         self._running: set[int] = set()
         self._threads: dict[Lane, QThread] = {}
         self._workers: dict[Lane, _LaneWorker] = {}
-        for lane, dispatch, close in (("read", self._dispatch_read, self._close_read),
-                                      ("write", self._dispatch_write, self._close_write)):
+        for lane, dispatch, close in (
+            ("read", self._dispatch_read, self._close_read),
+            ("write", self._dispatch_write, self._close_write),
+        ):
             thread = QThread(self)
             thread.setObjectName(f"ctviewer-{lane}")
             worker = _LaneWorker(lane, opener)  # type: ignore[arg-type]

@@ -32,7 +32,8 @@ class WelcomePane(QWidget):
             "ctviewer keeps your documents (PDF, Word, HTML, Markdown, text) searchable offline and "
             "finds the people, organisations and places they mention.\n\n"
             "Start with the bundled sample archive (UN documents and speeches), or import your own "
-            "files: drop them on this window or use the buttons below.")
+            "files: drop them on this window or use the buttons below."
+        )
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)

@@ -6,15 +6,17 @@ import pytest
 
 from ctviewer.annotations_anchoring import CONTEXT, AnchorError, anchor_at, anchor_quote, reanchor
 
-TEXT = ("The Council adopted resolution 2178 on foreign terrorist fighters. Member States shall prevent "
-        "the movement of terrorists. The Council will review the resolution in 2016.")
+TEXT = (
+    "The Council adopted resolution 2178 on foreign terrorist fighters. Member States shall prevent "
+    "the movement of terrorists. The Council will review the resolution in 2016."
+)
 
 
 def test_anchor_keeps_quote_and_context() -> None:
     start = TEXT.index("Member States")
     a = anchor_at(TEXT, start, start + len("Member States shall prevent"))
     assert a.quote == "Member States shall prevent"
-    assert a.prefix == TEXT[start - CONTEXT:start] and len(a.suffix) == CONTEXT
+    assert a.prefix == TEXT[start - CONTEXT : start] and len(a.suffix) == CONTEXT
 
 
 def test_quote_not_found_ambiguous_and_occurrence() -> None:
@@ -39,7 +41,7 @@ def test_text_changed_around_the_quote_moves_it() -> None:
     new = "PRESS RELEASE\n\n" + TEXT.replace("adopted", "unanimously adopted")
     r = reanchor(new, a, TEXT)
     assert r.method == "moved"
-    assert new[r.anchor.start:r.anchor.end] == "Member States shall prevent"
+    assert new[r.anchor.start : r.anchor.end] == "Member States shall prevent"
 
 
 def test_context_picks_the_right_occurrence() -> None:
@@ -47,17 +49,19 @@ def test_context_picks_the_right_occurrence() -> None:
     new = "Preface. The Council met. " + TEXT
     r = reanchor(new, a, TEXT)
     assert r.method == "moved"
-    assert new[r.anchor.end:].startswith(" will review")
+    assert new[r.anchor.end :].startswith(" will review")
 
 
 def test_slightly_changed_quote_is_found_fuzzily_and_updated() -> None:
     a = anchor_quote(TEXT, "Member States shall prevent the movement of terrorists")
-    new = TEXT.replace("Member States shall prevent the movement of terrorists",
-                       "Member States shall prevent the movement of terrorist groups")
+    new = TEXT.replace(
+        "Member States shall prevent the movement of terrorists",
+        "Member States shall prevent the movement of terrorist groups",
+    )
     r = reanchor(new, a, TEXT)
     assert r.method == "fuzzy"
     assert r.anchor.quote.startswith("Member States shall prevent the movement of terrorist")
-    assert new[r.anchor.start:r.anchor.end] == r.anchor.quote
+    assert new[r.anchor.start : r.anchor.end] == r.anchor.quote
 
 
 def test_removed_quote_is_orphaned_and_kept_unchanged() -> None:

@@ -20,13 +20,14 @@ from .conftest import doc_id, rewrite_original
 
 def test_create_from_quote_and_range_with_note_tags_colour(library: Library) -> None:
     a = doc_id(library, "a.txt")
-    change = library.annotate(a, quote="met the OSCE in Tashkent", note="Key meeting", tags=["priority", " x  y "],
-                              color="green")
+    change = library.annotate(
+        a, quote="met the OSCE in Tashkent", note="Key meeting", tags=["priority", " x  y "], color="green"
+    )
     assert change.documents == (a,) and len(change.annotations) == 1
     rec = library.annotation(change.annotations[0])
     text = library.document(a).text
-    assert text[rec.start:rec.end] == rec.quote == "met the OSCE in Tashkent"
-    assert rec.prefix == text[:rec.start][-32:] and rec.suffix == text[rec.end:rec.end + 32]
+    assert text[rec.start : rec.end] == rec.quote == "met the OSCE in Tashkent"
+    assert rec.prefix == text[: rec.start][-32:] and rec.suffix == text[rec.end : rec.end + 32]
     assert rec.note == "Key meeting" and rec.tags == ("priority", "x y") and rec.color == "green"
     # entities inside the passage are linked by default
     assert {e.name for e in rec.entities} == {"Organization for Security and Co-operation in Europe", "Tashkent"}
@@ -105,7 +106,7 @@ def test_every_write_is_one_durable_commit(library: Library) -> None:
     for i in writes:
         begin = max(j for j in range(i) if statements[j].startswith("BEGIN"))
         assert statements[begin] == "BEGIN IMMEDIATE"
-        assert statements[begin - 1] == "PRAGMA synchronous=FULL", statements[begin - 3:i + 1]
+        assert statements[begin - 1] == "PRAGMA synchronous=FULL", statements[begin - 3 : i + 1]
 
 
 def test_merge_keeps_annotation_links_and_split_keeps_them(library: Library) -> None:
@@ -129,8 +130,15 @@ def test_index_note_tag_and_annotated(library: Library) -> None:
     b = doc_id(library, "b.txt")
     assert library.search("annotated:yes").total == 0
     library.annotate(b, quote="Zhang Ming spoke", note="Commitments on border security", tags=["Priority"])
-    for query in ("note:commitment", "note:border", "tag:priority", "annotated:yes", "notes:\"border security\"",
-                  "note:zhang", "commitments AND annotated:yes"):
+    for query in (
+        "note:commitment",
+        "note:border",
+        "tag:priority",
+        "annotated:yes",
+        'notes:"border security"',
+        "note:zhang",
+        "commitments AND annotated:yes",
+    ):
         result = library.search(query)
         assert [h.id for h in result.hits] == [b], query
     assert library.search("Tashkent AND annotated:yes").total == 1  # narrows a document search
@@ -172,8 +180,10 @@ def test_reextract_reanchors_moved_fuzzy_and_orphaned(library: Library) -> None:
     gone = library.annotate(c, quote="Natalia Gherman visited Jordan", note="keep me").annotations[0]
     deleted = library.annotate(c, quote="Tashkent").annotations[0]
     library.delete_annotation(deleted)
-    new = ("Press release. The Acme Group and the OSCE met in Tashkent. "
-           "Vladimir Voronkov of the UN Office of Counter-Terrorism spoke briefly.")
+    new = (
+        "Press release. The Acme Group and the OSCE met in Tashkent. "
+        "Vladimir Voronkov of the UN Office of Counter-Terrorism spoke briefly."
+    )
     new = new.replace("Counter-Terrorism spoke", "Counter Terrorism spoke")
     rewrite_original(library, c, new)
     report = library.reextract([c])
@@ -184,7 +194,7 @@ def test_reextract_reanchors_moved_fuzzy_and_orphaned(library: Library) -> None:
     assert text != old
     for ann in (moved, fuzzy, deleted):
         rec = library.annotation(ann)
-        assert text[rec.start:rec.end] == rec.quote and not rec.orphaned
+        assert text[rec.start : rec.end] == rec.quote and not rec.orphaned
     assert "Counter Terrorism" in library.annotation(fuzzy).quote
     orphan = library.annotation(gone)
     assert orphan.orphaned and orphan.quote == "Natalia Gherman visited Jordan" and orphan.note == "keep me"

@@ -12,8 +12,20 @@ import pytest
 from ..conftest import run_cli
 from .conftest import doc_id, open_fake
 
-KEYS = {"id", "document", "quote", "start", "end", "note", "tags", "color", "entities", "orphaned", "created",
-        "modified"}
+KEYS = {
+    "id",
+    "document",
+    "quote",
+    "start",
+    "end",
+    "note",
+    "tags",
+    "color",
+    "entities",
+    "orphaned",
+    "created",
+    "modified",
+}
 
 
 @pytest.fixture
@@ -27,8 +39,21 @@ def archive(tmp_path: Path) -> tuple[Path, dict[str, int]]:
 
 def test_annotate_list_export_import(archive: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
     root, ids = archive
-    proc = run_cli("annotate", str(ids["a.txt"]), "--quote", "met the OSCE in Tashkent", "--note", "Key meeting",
-                   "--tag", "priority", "--tag", "meeting", "--color", "blue", archive=root)
+    proc = run_cli(
+        "annotate",
+        str(ids["a.txt"]),
+        "--quote",
+        "met the OSCE in Tashkent",
+        "--note",
+        "Key meeting",
+        "--tag",
+        "priority",
+        "--tag",
+        "meeting",
+        "--color",
+        "blue",
+        archive=root,
+    )
     assert proc.returncode == 0, proc.stderr
     new_id = int(proc.stdout.strip())
 

@@ -35,19 +35,23 @@ def ids(library: Library, *names: str) -> list[int]:
 def test_default_order_is_import_order(library: Library) -> None:
     assert browse.document_ids(library) == ids(library, "a.txt", "b.txt", "c.txt", "toys.txt", "undated.txt")
     assert browse.document_ids(library, descending=True) == ids(
-        library, "undated.txt", "toys.txt", "c.txt", "b.txt", "a.txt")
+        library, "undated.txt", "toys.txt", "c.txt", "b.txt", "a.txt"
+    )
 
 
 def test_sort_by_date_puts_undated_last_both_ways(library: Library) -> None:
     assert browse.document_ids(library, sort="date") == ids(
-        library, "a.txt", "toys.txt", "b.txt", "c.txt", "undated.txt")
+        library, "a.txt", "toys.txt", "b.txt", "c.txt", "undated.txt"
+    )
     assert browse.document_ids(library, sort="date", descending=True) == ids(
-        library, "c.txt", "b.txt", "toys.txt", "a.txt", "undated.txt")
+        library, "c.txt", "b.txt", "toys.txt", "a.txt", "undated.txt"
+    )
 
 
 def test_sort_by_source_and_title_ignores_case(library: Library) -> None:
     assert browse.document_ids(library, sort="source") == ids(
-        library, "a.txt", "b.txt", "c.txt", "toys.txt", "undated.txt")
+        library, "a.txt", "b.txt", "c.txt", "toys.txt", "undated.txt"
+    )
     titles = [browse.document_rows(library, [i])[i].title for i in browse.document_ids(library, sort="title")]
     assert titles == sorted(titles, key=str.lower)
 
@@ -78,8 +82,7 @@ def test_date_range_includes_whole_periods(library: Library) -> None:
     in_2021 = DocumentFilter(date_from="2021", date_to="2021")
     assert browse.document_ids(library, filter=in_2021) == ids(library, "a.txt", "toys.txt")
     assert browse.document_ids(library, filter=DocumentFilter(date_to="2021-05")) == ids(library, "a.txt")
-    assert browse.document_ids(library, filter=DocumentFilter(date_from="2022-03-03")) == ids(
-        library, "b.txt", "c.txt")
+    assert browse.document_ids(library, filter=DocumentFilter(date_from="2022-03-03")) == ids(library, "b.txt", "c.txt")
 
 
 def test_file_type_filter_and_file_types(library: Library) -> None:
@@ -125,8 +128,10 @@ def spans_text(library: Library, name: str, query: str) -> list[str]:
 def test_hit_spans_find_stemmed_words_with_offsets(library: Library) -> None:
     text = library.document(doc_id(library, "a.txt")).text
     spans = browse.hit_spans(library, "voronkov", text)
-    assert spans == [(text.index("Voronkov"), text.index("Voronkov") + 8),
-                     (text.rindex("Voronkov"), text.rindex("Voronkov") + 8)]
+    assert spans == [
+        (text.index("Voronkov"), text.index("Voronkov") + 8),
+        (text.rindex("Voronkov"), text.rindex("Voronkov") + 8),
+    ]
     assert spans_text(library, "toys.txt", "toys") == ["toy", "toys", "toys"]
 
 

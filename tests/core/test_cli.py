@@ -176,8 +176,9 @@ def test_check_finds_and_repairs_a_missing_index_and_original(tmp_path: Path) ->
 def test_archive_from_environment_variable(imported: tuple[Path, dict]) -> None:
     root, report = imported
     env = {**os.environ, "CTVIEWER_ARCHIVE": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "ctviewer", "docs", "--json"], env=env,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ctviewer", "docs", "--json"], env=env, capture_output=True, text=True, check=False
+    )
     assert len(json.loads(proc.stdout)) == len(report["imported"])
 
 

@@ -89,8 +89,9 @@ def test_bad_files_fail_with_reasons_and_the_rest_imports(tmp_path: Path) -> Non
     shutil.copy(SAMPLE / "seeds" / "000_d05a966dbe788ff8.txt", good)
     big = tmp_path / "in" / "big.txt"
     big.write_text("word " * 300_000)
-    library = Library.open(tmp_path / "archive", settings=Settings(limits=Settings().limits.__class__(
-        max_file_bytes=1_000_000)))
+    library = Library.open(
+        tmp_path / "archive", settings=Settings(limits=Settings().limits.__class__(max_file_bytes=1_000_000))
+    )
     try:
         report = library.import_paths([tmp_path / "in", bad["unsupported"], tmp_path / "missing.txt"])
         reasons = {Path(o.path).name: o.reason for o in report.of("failed")}
@@ -185,8 +186,9 @@ def test_import_runs_are_recorded(tmp_path: Path) -> None:
     library = Library.open(tmp_path / "archive")
     library.import_paths([SAMPLE / "seeds", tmp_path / "nope.txt"])
     with library.archive.db.read() as session:
-        rows = session.connection().exec_driver_sql(
-            "SELECT status, reason, warnings FROM import_items ORDER BY id").all()
+        rows = (
+            session.connection().exec_driver_sql("SELECT status, reason, warnings FROM import_items ORDER BY id").all()
+        )
     library.close()
     assert [r[0] for r in rows] == ["imported", "imported", "failed"]
     assert json.loads(rows[0][2]) == []

@@ -37,12 +37,18 @@ def _ids(library: Library, query: str) -> set[int]:
     return {h.id for h in library.search(query, limit=100, snippets=False).hits}
 
 
-@pytest.mark.parametrize("write", [
-    pytest.param(lambda lib, d: lib.annotate(d, quote="Tashkent", note="zebracanary", tags=["zebratag"]),
-                 id="annotate"),
-    pytest.param(lambda lib, d: lib.edit_annotation(lib.annotations()[0].id, note="zebracanary", tags=["zebratag"]),
-                 id="edit-annotation"),
-])
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(
+            lambda lib, d: lib.annotate(d, quote="Tashkent", note="zebracanary", tags=["zebratag"]), id="annotate"
+        ),
+        pytest.param(
+            lambda lib, d: lib.edit_annotation(lib.annotations()[0].id, note="zebracanary", tags=["zebratag"]),
+            id="edit-annotation",
+        ),
+    ],
+)
 def test_annotation_write_interrupted_before_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: Callable[[Library, int], object]
 ) -> None:

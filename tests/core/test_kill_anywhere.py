@@ -64,8 +64,10 @@ def _copy(root: Path, target: Path) -> Path:
 def _mention_counts(root: Path, *, done_only: bool = False) -> dict[int, int]:
     with sqlite3.connect(root / "ctviewer.sqlite3") as db:
         where = "WHERE d.extraction_state = 'done'" if done_only else ""
-        rows = db.execute(f"SELECT d.id, COUNT(m.id) FROM documents d LEFT JOIN mentions m ON m.document_id = d.id "
-                          f"{where} GROUP BY d.id").fetchall()
+        rows = db.execute(
+            f"SELECT d.id, COUNT(m.id) FROM documents d LEFT JOIN mentions m ON m.document_id = d.id "
+            f"{where} GROUP BY d.id"
+        ).fetchall()
     return dict(rows)
 
 

@@ -42,7 +42,9 @@ def _import_and_kill(root: Path, inbox: Path, delay: float) -> list[tuple[int, s
     """Start an import, SIGKILL it after ``delay`` seconds; return what it reported imported."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "ctviewer", "--archive", str(root), "import", str(inbox)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     reported: list[tuple[int, str]] = []
 
@@ -86,8 +88,12 @@ def test_kill_during_import_loses_nothing_reported_and_resumes_cleanly(tmp_path:
         finally:
             library.close()
 
-    finish = subprocess.run([sys.executable, "-m", "ctviewer", "--archive", str(root), "import", str(inbox)],
-                            capture_output=True, text=True, check=False)
+    finish = subprocess.run(
+        [sys.executable, "-m", "ctviewer", "--archive", str(root), "import", str(inbox)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert finish.returncode == 0, finish.stderr[-2000:]
     library = Library.open(root)
     try:

@@ -11,9 +11,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_every_subpackage_is_listed_in_pyproject() -> None:
     declared = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "ctviewer").rglob("__init__.py")
-    } | {"ctviewer.resources"}
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "ctviewer").rglob("__init__.py")} | {
+        "ctviewer.resources"
+    }
     assert found == declared
 
 

@@ -24,9 +24,11 @@ FILES: dict[str, bytes] = {
     "cp1251.txt": (RUSSIAN * 30).encode("cp1251"),
     "nuls.txt": b"Counter-terrorism\x00 cooperation in the region.\n" * 30,
     "cut.txt": RUSSIAN.encode("utf-8") * 10 + "Ж".encode()[:1],
-    "statement.md": (b"---\ntitle: Joint Statement on Countering Terrorism\ndate: 2022-09-16\n"
-                     b"source_url: https://example.org/s\n---\n\n# Joint Statement\n\nThe *leaders* met in "
-                     b"[Samarkand](https://example.org) on\nFriday.  \nThey agreed.\n"),
+    "statement.md": (
+        b"---\ntitle: Joint Statement on Countering Terrorism\ndate: 2022-09-16\n"
+        b"source_url: https://example.org/s\n---\n\n# Joint Statement\n\nThe *leaders* met in "
+        b"[Samarkand](https://example.org) on\nFriday.  \nThey agreed.\n"
+    ),
 }
 
 
@@ -39,8 +41,18 @@ def _import(root: Path, folder: Path) -> dict[str, tuple[object, ...]]:
             assert outcome.status == "imported" and outcome.document_id is not None, outcome
             doc = library.document(outcome.document_id)
             s = doc.summary
-            out[Path(outcome.path).name] = (doc.text, doc.raw_text, s.title, s.date, s.place, s.language,
-                                            doc.encoding, s.warnings, doc.truncated, doc.extra)
+            out[Path(outcome.path).name] = (
+                doc.text,
+                doc.raw_text,
+                s.title,
+                s.date,
+                s.place,
+                s.language,
+                doc.encoding,
+                s.warnings,
+                doc.truncated,
+                doc.extra,
+            )
         originals = sorted(p.read_bytes() for p in library.archive.originals.all_files())
         assert originals == sorted(FILES.values())  # stored whole and byte for byte either way
         return out

@@ -35,8 +35,12 @@ def test_readers_work_beside_a_writer_and_a_second_writer_is_told(tmp_path: Path
     first = run_cli("import", str(source / "AFG_72_2017.txt"), archive=root)  # an archive to read from
     assert first.returncode == 0, first.stderr
 
-    importer = subprocess.Popen([sys.executable, "-m", "ctviewer", "--archive", str(root), "import", str(source)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "ctviewer", "--archive", str(root), "import", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not _holder_pid(root) and importer.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -40,12 +40,20 @@ _PATTERN = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(NAMES, key=
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 DOCS: dict[str, tuple[str, str]] = {
-    "a.txt": ("2021-05-01", "Vladimir Voronkov met the OSCE in Tashkent. Regional Cooperation was discussed. "
-                            "Voronkov thanked Uzbekistan."),
-    "b.txt": ("2022-03-03", "The Organization for Security and Co-operation in Europe hosted Vladimir Voronkov. "
-                            "Zhang Ming spoke for the Shanghai Cooperation Organisation in Tashkent."),
-    "c.txt": ("2023-07-09", "Natalia Gherman visited Jordan. The Acme Group and the OSCE met in Tashkent. "
-                            "Vladimir Voronkov of the UN Office of Counter-Terrorism spoke."),
+    "a.txt": (
+        "2021-05-01",
+        "Vladimir Voronkov met the OSCE in Tashkent. Regional Cooperation was discussed. Voronkov thanked Uzbekistan.",
+    ),
+    "b.txt": (
+        "2022-03-03",
+        "The Organization for Security and Co-operation in Europe hosted Vladimir Voronkov. "
+        "Zhang Ming spoke for the Shanghai Cooperation Organisation in Tashkent.",
+    ),
+    "c.txt": (
+        "2023-07-09",
+        "Natalia Gherman visited Jordan. The Acme Group and the OSCE met in Tashkent. "
+        "Vladimir Voronkov of the UN Office of Counter-Terrorism spoke.",
+    ),
 }
 
 
@@ -66,8 +74,18 @@ class FakeExtractor:
             s_start, s_end = next(((a, b) for a, b in sentences if a <= m.start() < b), (0, len(text)))
             name = m.group(1)
             title, org = ROLES.get(name, (None, None))
-            out.append(Mention(NAMES[name], m.start(), m.end(), name, s_start, s_end,  # type: ignore[arg-type]
-                               role=title, role_org=org))
+            out.append(
+                Mention(
+                    NAMES[name],
+                    m.start(),
+                    m.end(),
+                    name,
+                    s_start,
+                    s_end,  # type: ignore[arg-type]
+                    role=title,
+                    role_org=org,
+                )
+            )
         return out
 
     def extract_many(self, texts: Iterable[str], n_process: int = 1) -> Iterator[list[Mention]]:

@@ -50,8 +50,10 @@ def test_entities_json_contract(archive: Path) -> None:
     assert {e["type"] for e in people.values()} == {"person"}
     voronkov = people["Vladimir Voronkov"]
     assert len(voronkov["documents"]) == 2
-    assert {"title": "Under-Secretary-General", "organisation": "United Nations Office of Counter-Terrorism"} in \
-        voronkov["roles"]
+    assert {
+        "title": "Under-Secretary-General",
+        "organisation": "United Nations Office of Counter-Terrorism",
+    } in voronkov["roles"]
     text = run_cli("entities", "--type", "person", archive=archive)
     assert text.returncode == 0 and "Vladimir Voronkov" in text.stdout
 
@@ -70,9 +72,16 @@ def test_entity_json_contract(archive: Path) -> None:
 
 
 def test_unknown_ids_are_plain_errors(archive: Path) -> None:
-    for args in (("entity", "99999"), ("rename", "99999", "x"), ("merge", "99999", "99998"), ("reject", "99999"),
-                 ("retype", "99999", "place"), ("alias", "99999", "x"), ("split", "99999", "--mentions", "1"),
-                 ("dismiss", "99999")):
+    for args in (
+        ("entity", "99999"),
+        ("rename", "99999", "x"),
+        ("merge", "99999", "99998"),
+        ("reject", "99999"),
+        ("retype", "99999", "place"),
+        ("alias", "99999", "x"),
+        ("split", "99999", "--mentions", "1"),
+        ("dismiss", "99999"),
+    ):
         proc = run_cli(*args, archive=archive)
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr and "99999" in proc.stderr
@@ -87,14 +96,22 @@ def test_corrections_through_the_cli_survive_extract_all(archive: Path) -> None:
     assert run_cli("rename", str(zhang), "Zhang M.", archive=archive).returncode == 0
     un = orgs["United Nations"]["id"]
     assert run_cli("reject", str(un), archive=archive).returncode == 0
-    assert run_cli("alias", str(orgs["Shanghai Cooperation Organisation"]["id"]), "ShOS", archive=archive) \
-        .returncode == 0
+    assert (
+        run_cli("alias", str(orgs["Shanghai Cooperation Organisation"]["id"]), "ShOS", archive=archive).returncode == 0
+    )
     guterres = people["Antonio Guterres"]
     assert run_cli("retype", str(guterres["id"]), "organisation", archive=archive).returncode == 0
     voronkov = people["Vladimir Voronkov"]
     first = _json("entity", str(voronkov["id"]), archive=archive)["mentions"][0]  # type: ignore[index]
-    split = _json("split", str(voronkov["id"]), "--mentions", f"{first['document']}:{first['start']}",
-                  "--name", "Voronkov (press release)", archive=archive)
+    split = _json(
+        "split",
+        str(voronkov["id"]),
+        "--mentions",
+        f"{first['document']}:{first['start']}",
+        "--name",
+        "Voronkov (press release)",
+        archive=archive,
+    )
     assert split["name"] == "Voronkov (press release)" and split["documents"] == [first["document"]]  # type: ignore[index]
     assert isinstance(_json("suggestions", archive=archive), list)
     before = _json("entities", archive=archive)

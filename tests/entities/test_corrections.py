@@ -92,8 +92,9 @@ def test_suggestions_can_be_dismissed(tmp_path) -> None:  # type: ignore[no-unty
     import tests.entities.conftest as fakes
 
     fakes.NAMES["Natalia Germann"] = "person"
-    fakes._PATTERN = fakes.re.compile(r"\b(" + "|".join(fakes.re.escape(n) for n in sorted(
-        fakes.NAMES, key=len, reverse=True)) + r")\b")
+    fakes._PATTERN = fakes.re.compile(
+        r"\b(" + "|".join(fakes.re.escape(n) for n in sorted(fakes.NAMES, key=len, reverse=True)) + r")\b"
+    )
     try:
         library = open_fake(tmp_path / "archive", docs)
         try:
@@ -110,8 +111,9 @@ def test_suggestions_can_be_dismissed(tmp_path) -> None:  # type: ignore[no-unty
             library.close()
     finally:
         del fakes.NAMES["Natalia Germann"]
-        fakes._PATTERN = fakes.re.compile(r"\b(" + "|".join(fakes.re.escape(n) for n in sorted(
-            fakes.NAMES, key=len, reverse=True)) + r")\b")
+        fakes._PATTERN = fakes.re.compile(
+            r"\b(" + "|".join(fakes.re.escape(n) for n in sorted(fakes.NAMES, key=len, reverse=True)) + r")\b"
+        )
 
 
 def test_reextraction_never_undoes_a_human_decision(fake_library: Library) -> None:
@@ -141,8 +143,9 @@ def test_reextraction_never_undoes_a_human_decision(fake_library: Library) -> No
     # A new document is resolved with the same decisions.
     from .conftest import write_docs
 
-    new = write_docs(lib.root.parent / "more", {"d.txt": ("2024-01-01", "Natalia Gherman and the Regional "
-                                                          "Cooperation of the OSCE.")})
+    new = write_docs(
+        lib.root.parent / "more", {"d.txt": ("2024-01-01", "Natalia Gherman and the Regional Cooperation of the OSCE.")}
+    )
     lib.import_paths(new)
     lib.extract()
     d = doc_id(lib, "d.txt")

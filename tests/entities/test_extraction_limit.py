@@ -41,16 +41,20 @@ def test_only_the_start_of_a_long_text_is_read_for_entities(tmp_path: Path) -> N
     try:
         report = library.import_paths([path, short])
         long_outcome, short_outcome = report.outcomes
-        assert (f"people, organisations and places are looked for in the first {LIMIT:,} characters only"
-                in long_outcome.warnings)
+        assert (
+            f"people, organisations and places are looked for in the first {LIMIT:,} characters only"
+            in long_outcome.warnings
+        )
         assert short_outcome.warnings == ()
         library.extract()
         text = library.document(long_outcome.document_id).text  # type: ignore[arg-type]
         assert len(text) > LIMIT
         assert sorted(extractor.texts) == sorted([text[:LIMIT], "Voronkov thanked Uzbekistan."])
-        found = {text[m.start:m.end] for m in library.document_mentions(long_outcome.document_id)}  # type: ignore[arg-type]
+        found = {text[m.start : m.end] for m in library.document_mentions(long_outcome.document_id)}  # type: ignore[arg-type]
         assert found == {"Vladimir Voronkov", "OSCE", "Tashkent"}  # not Uzbekistan, beyond the limit
-        assert {d.id for d in library.search("Uzbekistan").hits} == {long_outcome.document_id,
-                                                                    short_outcome.document_id}
+        assert {d.id for d in library.search("Uzbekistan").hits} == {
+            long_outcome.document_id,
+            short_outcome.document_id,
+        }
     finally:
         library.close()

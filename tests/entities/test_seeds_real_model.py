@@ -25,16 +25,20 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     library.close()
 
 
-@pytest.mark.parametrize("name", [
-    "Vladimir Voronkov",
-    "Organization for Security and Co-operation in Europe",
-    "United Nations Office of Counter-Terrorism",
-    "United Nations Regional Centre for Preventive Diplomacy for Central Asia",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Vladimir Voronkov",
+        "Organization for Security and Co-operation in Europe",
+        "United Nations Office of Counter-Terrorism",
+        "United Nations Regional Centre for Preventive Diplomacy for Central Asia",
+    ],
+)
 def test_seed_entities_are_one_entity_in_both_documents(seeded: Library, name: str) -> None:
     ids = {d.id for d in seeded.documents()}
-    matches = [e for e in seeded.entity_records([s.id for s in seeded.entities()])
-               if e.name == name or name in e.aliases]
+    matches = [
+        e for e in seeded.entity_records([s.id for s in seeded.entities()]) if e.name == name or name in e.aliases
+    ]
     assert len(matches) == 1, [(e.id, e.name, e.aliases) for e in matches]
     assert set(matches[0].documents) == ids
 
@@ -72,12 +76,16 @@ def test_the_archive_gazetteer_extends_the_shipped_one(tmp_path: Path) -> None:
         "  - id: dcef\n"
         "    name: Dushanbe Counter-Extremism Forum\n"
         "    type: organisation\n"
-        "    acronyms: [DCEF]\n", encoding="utf-8")
+        "    acronyms: [DCEF]\n",
+        encoding="utf-8",
+    )
     inbox = tmp_path / "in"
     inbox.mkdir()
     (inbox / "note.txt").write_text(
         "Experts met in Dushanbe on 4 May 2023. The DCEF reviewed regional programmes and the "
-        "Dushanbe Counter-Extremism Forum agreed to meet again.\n", encoding="utf-8")
+        "Dushanbe Counter-Extremism Forum agreed to meet again.\n",
+        encoding="utf-8",
+    )
     try:
         library.import_paths([inbox])
         library.extract()

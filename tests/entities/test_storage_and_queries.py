@@ -148,8 +148,13 @@ def test_foreign_keys_hold_and_deleting_a_document_cascades(fake_library: Librar
 def test_unknown_entity_is_not_found(fake_library: Library) -> None:
     from ctviewer.errors import NotFoundError
 
-    for call in (fake_library.entity, fake_library.entity_mentions, fake_library.roles_over_time,
-                 fake_library.cooccurring, fake_library.entity_documents):
+    for call in (
+        fake_library.entity,
+        fake_library.entity_mentions,
+        fake_library.roles_over_time,
+        fake_library.cooccurring,
+        fake_library.entity_documents,
+    ):
         with pytest.raises(NotFoundError, match="99999"):
             call(99999)
 
@@ -160,7 +165,13 @@ def test_document_mentions_are_spans_in_text_order(fake_library: Library) -> Non
     spans = fake_library.document_mentions(doc)
     assert [(s.start, s.end) for s in spans] == sorted((s.start, s.end) for s in spans)
     assert [text[s.start : s.end] for s in spans] == [
-        "Vladimir Voronkov", "OSCE", "Tashkent", "Regional Cooperation", "Voronkov", "Uzbekistan"]
+        "Vladimir Voronkov",
+        "OSCE",
+        "Tashkent",
+        "Regional Cooperation",
+        "Voronkov",
+        "Uzbekistan",
+    ]
     voronkov = entity_named(fake_library, "Vladimir Voronkov")
     assert {s.entity_id for s in spans if "Voronkov" in text[s.start : s.end]} == {voronkov}
     assert {s.type for s in spans if s.entity_id == voronkov} == {"person"}

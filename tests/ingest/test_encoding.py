@@ -15,16 +15,19 @@ RUSSIAN = "Шанхайская организация сотрудничест�
 FRENCH = "Coopération régionale contre le terrorisme en Asie centrale : déclaration commune. " * 5
 
 
-@pytest.mark.parametrize(("data", "expected", "encoding"), [
-    (RUSSIAN.encode("utf-8"), RUSSIAN, "utf-8"),
-    (codecs.BOM_UTF8 + FRENCH.encode("utf-8"), FRENCH, "utf-8"),
-    (codecs.BOM_UTF16_LE + RUSSIAN.encode("utf-16-le"), RUSSIAN, "utf-16-le"),
-    (codecs.BOM_UTF16_BE + FRENCH.encode("utf-16-be"), FRENCH, "utf-16-be"),
-    (FRENCH.encode("utf-16-le"), FRENCH, "utf-16-le"),
-    (RUSSIAN.encode("cp1251"), RUSSIAN, "cp1251"),
-    (RUSSIAN.encode("koi8-r"), RUSSIAN, "koi8_r"),
-    (FRENCH.encode("cp1252"), FRENCH, "cp125"),  # cp1250 and cp1252 agree on these letters
-])
+@pytest.mark.parametrize(
+    ("data", "expected", "encoding"),
+    [
+        (RUSSIAN.encode("utf-8"), RUSSIAN, "utf-8"),
+        (codecs.BOM_UTF8 + FRENCH.encode("utf-8"), FRENCH, "utf-8"),
+        (codecs.BOM_UTF16_LE + RUSSIAN.encode("utf-16-le"), RUSSIAN, "utf-16-le"),
+        (codecs.BOM_UTF16_BE + FRENCH.encode("utf-16-be"), FRENCH, "utf-16-be"),
+        (FRENCH.encode("utf-16-le"), FRENCH, "utf-16-le"),
+        (RUSSIAN.encode("cp1251"), RUSSIAN, "cp1251"),
+        (RUSSIAN.encode("koi8-r"), RUSSIAN, "koi8_r"),
+        (FRENCH.encode("cp1252"), FRENCH, "cp125"),  # cp1250 and cp1252 agree on these letters
+    ],
+)
 def test_encodings_are_recognised(data: bytes, expected: str, encoding: str) -> None:
     text, found, warnings = decode(data)
     assert text == expected
@@ -44,12 +47,15 @@ def test_mixed_encodings_never_raise() -> None:
     assert text  # whatever the guess, something readable comes back and nothing raises
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
-    (b"PK\x03\x04" + b"\x00" * 100, "ZIP"),
-    (bytes(range(32)) * 100, "control bytes"),
-])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+        (b"PK\x03\x04" + b"\x00" * 100, "ZIP"),
+        (bytes(range(32)) * 100, "control bytes"),
+    ],
+)
 def test_binary_content_is_refused(data: bytes, kind: str) -> None:
     with pytest.raises(RejectedFile, match="binary content") as err:
         decode(data)
@@ -73,13 +79,16 @@ class CountingStream(io.BytesIO):
 BIG = 3 * 1024 * 1024 + 7
 
 
-@pytest.mark.parametrize(("text", "prefix", "encoding"), [
-    (RUSSIAN, b"", "utf-8"),  # two-byte characters
-    ("\u4e0a\u6d77\u5408\u4f5c\u7ec4\u7ec7 " * 5, b"", "utf-8"),  # three-byte characters
-    (RUSSIAN, codecs.BOM_UTF16_LE, "utf-16-le"),
-    (FRENCH, codecs.BOM_UTF16_BE, "utf-16-be"),
-    (RUSSIAN, b"", "cp1251"),
-])
+@pytest.mark.parametrize(
+    ("text", "prefix", "encoding"),
+    [
+        (RUSSIAN, b"", "utf-8"),  # two-byte characters
+        ("\u4e0a\u6d77\u5408\u4f5c\u7ec4\u7ec7 " * 5, b"", "utf-8"),  # three-byte characters
+        (RUSSIAN, codecs.BOM_UTF16_LE, "utf-16-le"),
+        (FRENCH, codecs.BOM_UTF16_BE, "utf-16-be"),
+        (RUSSIAN, b"", "cp1251"),
+    ],
+)
 def test_a_stream_decodes_exactly_as_the_whole_bytes_do(text: str, prefix: str, encoding: str) -> None:
     body = (text * (BIG // len(text) + 1))[:BIG]
     data = prefix + body.encode(encoding)

@@ -33,16 +33,19 @@ def refused(name: str, data: bytes, limits: Limits = LIMITS) -> str:
 
 
 # -- disguised and binary files ----------------------------------------------------------------
-@pytest.mark.parametrize(("name", "data", "expected"), [
-    ("notes.txt", UN_PDF.read_bytes()[:4000], "binary content, not text (looks like a PDF document)"),
-    ("notes.md", b"\x7fELF\x02\x01\x01" + bytes(200), "binary content, not text (looks like a Linux program)"),
-    ("page.html", b"\x89PNG\r\n\x1a\n" + bytes(300), "binary content, not HTML (looks like a PNG image)"),
-    ("page.htm", b"\xff\xd8\xff\xe0" + bytes(300), "binary content, not HTML (looks like a JPEG image)"),
-    ("scan.pdf", b"GIF89a" + bytes(300), "not a PDF file (looks like a GIF image)"),
-    ("letter.docx", b"\x89PNG\r\n\x1a\n" + bytes(300), "not a DOCX (not a zip file)"),
-    ("random.txt", os.urandom(20_000), "binary content, not text"),
-    ("nuls.txt", b"abc\x00\x00\x00\x01\x02def\x00\x00" * 500, "binary content, not text"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("notes.txt", UN_PDF.read_bytes()[:4000], "binary content, not text (looks like a PDF document)"),
+        ("notes.md", b"\x7fELF\x02\x01\x01" + bytes(200), "binary content, not text (looks like a Linux program)"),
+        ("page.html", b"\x89PNG\r\n\x1a\n" + bytes(300), "binary content, not HTML (looks like a PNG image)"),
+        ("page.htm", b"\xff\xd8\xff\xe0" + bytes(300), "binary content, not HTML (looks like a JPEG image)"),
+        ("scan.pdf", b"GIF89a" + bytes(300), "not a PDF file (looks like a GIF image)"),
+        ("letter.docx", b"\x89PNG\r\n\x1a\n" + bytes(300), "not a DOCX (not a zip file)"),
+        ("random.txt", os.urandom(20_000), "binary content, not text"),
+        ("nuls.txt", b"abc\x00\x00\x00\x01\x02def\x00\x00" * 500, "binary content, not text"),
+    ],
+)
 def test_disguised_binaries_are_refused(name: str, data: bytes, expected: str) -> None:
     assert refused(name, data).startswith(expected)
 
@@ -108,12 +111,14 @@ def test_html_with_outside_references_fetches_nothing() -> None:
     listener = Listener()
     base = f"http://127.0.0.1:{listener.port}"
     try:
-        page = (f'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "{base}/x.dtd">\n'
-                f'<html xmlns:xi="http://www.w3.org/2001/XInclude"><head><title>Council briefing</title>'
-                f'<link rel="stylesheet" href="{base}/s.css"/><script src="{base}/j.js"></script></head><body>'
-                f'<xi:include href="{base}/inc.xml"/><img src="{base}/i.png"/><iframe src="{base}/f"></iframe>'
-                + "<p>The Council was briefed on the situation in the region and on the work of the mission.</p>" * 5
-                + "</body></html>")
+        page = (
+            f'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "{base}/x.dtd">\n'
+            f'<html xmlns:xi="http://www.w3.org/2001/XInclude"><head><title>Council briefing</title>'
+            f'<link rel="stylesheet" href="{base}/s.css"/><script src="{base}/j.js"></script></head><body>'
+            f'<xi:include href="{base}/inc.xml"/><img src="{base}/i.png"/><iframe src="{base}/f"></iframe>'
+            + "<p>The Council was briefed on the situation in the region and on the work of the mission.</p>" * 5
+            + "</body></html>"
+        )
         doc = read_document(Path("x.html"), page.encode(), LIMITS)
     finally:
         connections = listener.close()
@@ -173,7 +178,7 @@ def test_overlapping_entries_are_refused() -> None:
     record = data[start:end_record]
     name_len = struct.unpack("<H", record[28:30])[0]
     dup = bytearray(record)
-    dup[46:46 + name_len] = b"x" * name_len  # another name, same data offset
+    dup[46 : 46 + name_len] = b"x" * name_len  # another name, same data offset
     eocd = bytearray(data[end_record:])
     count = struct.unpack("<H", eocd[10:12])[0] + 1
     eocd[8:12] = struct.pack("<HH", count, count)
@@ -189,8 +194,8 @@ def test_entry_that_lies_about_its_size_is_still_bounded() -> None:
         pos = 0
         while (pos := data.find(signature, pos)) >= 0:
             name_at = pos + (30 if signature == b"PK\x03\x04" else 46)
-            if data[name_at:name_at + len(name)] == name:
-                data[pos + size_at:pos + size_at + 4] = struct.pack("<I", 1000)  # claims 1 kB
+            if data[name_at : name_at + len(name)] == name:
+                data[pos + size_at : pos + size_at + 4] = struct.pack("<I", 1000)  # claims 1 kB
             pos += 4
     started = time.monotonic()
     reason = refused("liar.docx", bytes(data))
@@ -202,10 +207,12 @@ def test_entry_that_lies_about_its_size_is_still_bounded() -> None:
 def test_docx_doctype_is_refused_in_any_encoding(tmp_path: Path, encoding: str) -> None:
     canary = tmp_path / "canary.txt"
     canary.write_text("CANARY-DOCX-77")
-    xml = (f'<?xml version="1.0" encoding="{encoding}"?><!-- {"padding " * 2000} -->'
-           f'<!DOCTYPE w [<!ENTITY x SYSTEM "file://{canary}"><!ENTITY l "lol">]>'
-           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-           "<w:body><w:p><w:r><w:t>&x;&l;</w:t></w:r></w:p></w:body></w:document>")
+    xml = (
+        f'<?xml version="1.0" encoding="{encoding}"?><!-- {"padding " * 2000} -->'
+        f'<!DOCTYPE w [<!ENTITY x SYSTEM "file://{canary}"><!ENTITY l "lol">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&x;&l;</w:t></w:r></w:p></w:body></w:document>"
+    )
     data = _replace_part(_docx_bytes(), "word/document.xml", xml.encode(encoding))
     reason = refused("xxe.docx", data)
     assert reason == "DOCX part word/document.xml has a DOCTYPE with entities (refused; possible XXE)"
@@ -233,13 +240,16 @@ def test_docx_content_controls_are_read_in_order() -> None:
 
 # -- pathological text --------------------------------------------------------------------------
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize(("name", "data"), [
-    ("word.txt", b"x" * (1 * MB)),
-    ("hyphens.txt", b"a-" * (512 * 1024)),
-    ("wrapped.txt", b"abcdefghij-\n" * 100_000),
-    ("spaces.md", b"a" + b" " * MB + b"b\n" + b"*" * 100_000 + b"\n" + b"[" * 100_000),
-    ("word.html", b"<html><body><p>" + b"y" * MB + b"</p></body></html>"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("word.txt", b"x" * (1 * MB)),
+        ("hyphens.txt", b"a-" * (512 * 1024)),
+        ("wrapped.txt", b"abcdefghij-\n" * 100_000),
+        ("spaces.md", b"a" + b" " * MB + b"b\n" + b"*" * 100_000 + b"\n" + b"[" * 100_000),
+        ("word.html", b"<html><body><p>" + b"y" * MB + b"</p></body></html>"),
+    ],
+)
 def test_pathological_text_is_handled_quickly(name: str, data: bytes) -> None:
     started = time.monotonic()
     doc = read_document(Path(name), data, LIMITS)

@@ -14,19 +14,22 @@ from ctviewer.ingest.metadata import (
 )
 
 
-@pytest.mark.parametrize(("text", "date", "place"), [
-    ("CONFERENCE\n\n3 March 2022, Tashkent\n\nOpening remarks", "2022-03-03", "Tashkent"),
-    ("TASHKENT, 3 March 2022 – The conference opened.", "2022-03-03", "Tashkent"),
-    ("New York, 23 September 2022\n\nStatement", "2022-09-23", "New York"),
-    ("On 3 March 2022, the conference opened in Tashkent.", "2022-03-03", None),
-    ("Released March 3, 2022 by the office", "2022-03-03", None),
-    ("Dated 12.05.2021", "2021-05-12", None),
-    ("Ref 2023-11-30 memo", "2023-11-30", None),
-    ("Report\nSeptember 2019\nText", "2019-09", None),
-    ("Meeting on 3/4/2022", None, None),           # ambiguous: month or day first?
-    ("Founded 1 January 1900", None, None),         # outside 1945..next year
-    ("31 February 2022", None, None),               # not a date
-])
+@pytest.mark.parametrize(
+    ("text", "date", "place"),
+    [
+        ("CONFERENCE\n\n3 March 2022, Tashkent\n\nOpening remarks", "2022-03-03", "Tashkent"),
+        ("TASHKENT, 3 March 2022 – The conference opened.", "2022-03-03", "Tashkent"),
+        ("New York, 23 September 2022\n\nStatement", "2022-09-23", "New York"),
+        ("On 3 March 2022, the conference opened in Tashkent.", "2022-03-03", None),
+        ("Released March 3, 2022 by the office", "2022-03-03", None),
+        ("Dated 12.05.2021", "2021-05-12", None),
+        ("Ref 2023-11-30 memo", "2023-11-30", None),
+        ("Report\nSeptember 2019\nText", "2019-09", None),
+        ("Meeting on 3/4/2022", None, None),  # ambiguous: month or day first?
+        ("Founded 1 January 1900", None, None),  # outside 1945..next year
+        ("31 February 2022", None, None),  # not a date
+    ],
+)
 def test_dates_and_places(text: str, date: str | None, place: str | None) -> None:
     found, span = find_date(text)
     assert found == date

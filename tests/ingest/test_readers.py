@@ -32,8 +32,13 @@ def test_supported_suffixes() -> None:
 
 def test_seed_text_metadata_and_cleanup() -> None:
     doc = read(SAMPLE / "seeds" / "003_9814ee2388ec0144.txt")
-    assert (doc.file_type, doc.date, doc.place, doc.language, doc.encoding) == ("txt", "2022-03-03", "Tashkent", "en",
-                                                                               "utf-8")
+    assert (doc.file_type, doc.date, doc.place, doc.language, doc.encoding) == (
+        "txt",
+        "2022-03-03",
+        "Tashkent",
+        "en",
+        "utf-8",
+    )
     assert "United Nations Global Counter-Terrorism Strategy" in doc.text
     assert "Counter-\nTerrorism" in doc.raw_text
     assert doc.title and doc.title.startswith("HIGH-LEVEL INTERNATIONAL CONFERENCE ON Regional Cooperation")
@@ -59,11 +64,14 @@ def test_html_main_text_without_navigation() -> None:
 
 def test_html_title_date_and_boilerplate() -> None:
     nav = "".join(f"<li><a href='/p{i}'>Menu item {i}</a></li>" for i in range(30))
-    page = (f"<html><head><title>SCO RATS Council meeting</title><meta name='date' content='2023-04-12'></head>"
-            f"<body><nav><ul>{nav}</ul></nav><article><h1>SCO RATS Council meeting</h1>"
-            + "<p>The Council of the Regional Anti-Terrorist Structure met in Tashkent to review joint exercises "
-              "and information exchange among member states.</p>" * 6
-            + "</article><footer>Copyright 2023 · Privacy · Contact</footer></body></html>")
+    page = (
+        f"<html><head><title>SCO RATS Council meeting</title><meta name='date' content='2023-04-12'></head>"
+        f"<body><nav><ul>{nav}</ul></nav><article><h1>SCO RATS Council meeting</h1>"
+        + "<p>The Council of the Regional Anti-Terrorist Structure met in Tashkent to review joint exercises "
+        "and information exchange among member states.</p>"
+        * 6
+        + "</article><footer>Copyright 2023 · Privacy · Contact</footer></body></html>"
+    )
     doc = read_document(Path("page.html"), page.encode(), LIMITS)
     assert doc.title == "SCO RATS Council meeting"
     assert doc.date == "2023-04-12"
@@ -78,10 +86,12 @@ def test_pdf_pages_and_spans() -> None:
     starts = [s.start for s in doc.page_spans]
     assert starts == sorted(starts) and doc.page_spans[-1].end <= len(doc.text)
     # Running heads ("25-00800", "2/15") are gone; body text is rejoined into paragraphs.
-    assert "25-00800" not in doc.text[doc.page_spans[1].start:]
-    assert ("Twentieth report of the Secretary-General on the threat posed by ISIL (Da’esh) to international peace "
-            "and security") in doc.text
-    page2 = doc.text[doc.page_spans[1].start:doc.page_spans[1].end]
+    assert "25-00800" not in doc.text[doc.page_spans[1].start :]
+    assert (
+        "Twentieth report of the Secretary-General on the threat posed by ISIL (Da’esh) to international peace "
+        "and security"
+    ) in doc.text
+    page2 = doc.text[doc.page_spans[1].start : doc.page_spans[1].end]
     assert "II. Threat assessment" in page2
 
 
@@ -105,9 +115,12 @@ def test_docx_paragraphs_tables_and_properties(tmp_path: Path) -> None:
     doc = read_document(Path("statement.docx"), buffer.getvalue(), LIMITS)
     assert doc.title == "Joint Statement of the SCO Foreign Ministers"
     assert dict(doc.extra)["author"] == "SCO Secretariat"
-    assert doc.text.split("\n\n") == ["The ministers met in Astana.", "Member | Represented by",
-                                      "Kazakhstan | Murat Nurtleu",
-                                      "They adopted a programme on counter-terrorism cooperation."]
+    assert doc.text.split("\n\n") == [
+        "The ministers met in Astana.",
+        "Member | Represented by",
+        "Kazakhstan | Murat Nurtleu",
+        "They adopted a programme on counter-terrorism cooperation.",
+    ]
 
 
 def test_sample_docx() -> None:
@@ -143,8 +156,9 @@ def test_pdf_parser_is_stopped_by_the_time_limit(monkeypatch: pytest.MonkeyPatch
     # A child that never answers stands in for a parser caught in an xref loop.
     import ctviewer.ingest.pdf as pdf_module
 
-    monkeypatch.setattr(pdf_module, "child_command",
-                        lambda _limits: [sys.executable, "-c", "import time\nwhile True: time.sleep(1)"])
+    monkeypatch.setattr(
+        pdf_module, "child_command", lambda _limits: [sys.executable, "-c", "import time\nwhile True: time.sleep(1)"]
+    )
     started = time.monotonic()
     with pytest.raises(RejectedFile, match="took too long"):
         pdf_module._parse_in_child(b"%PDF-1.4", Limits(pdf_timeout_s=1.0))
@@ -155,8 +169,9 @@ def test_pdf_child_memory_is_capped() -> None:
     import ctviewer.ingest.pdf as pdf_module
 
     with pytest.raises(RejectedFile, match=r"memory|crashed"):
-        pdf_module._parse_in_child((SAMPLE / "un-documents" / "S_2025_72.en.pdf").read_bytes(),
-                                   Limits(pdf_memory_bytes=30 * 1024 * 1024))
+        pdf_module._parse_in_child(
+            (SAMPLE / "un-documents" / "S_2025_72.en.pdf").read_bytes(), Limits(pdf_memory_bytes=30 * 1024 * 1024)
+        )
 
 
 def _zip(parts: dict[str, bytes], big: tuple[str, int] | None = None) -> bytes:
@@ -182,9 +197,11 @@ def test_docx_zip_bomb_is_refused_from_declared_sizes() -> None:
 def test_docx_with_entities_is_refused(tmp_path: Path) -> None:
     canary = tmp_path / "canary.txt"
     canary.write_text("CANARY-DOCX-55")
-    document = (f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file://{canary}">]>'
-                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                "<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>").encode()
+    document = (
+        f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file://{canary}">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
     data = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": document})
     with pytest.raises(RejectedFile, match="DOCTYPE"):
         read_document(Path("xxe.docx"), data, LIMITS)
@@ -214,8 +231,10 @@ def test_html_entities_never_reach_files_or_network(tmp_path: Path) -> None:
 
     thread = threading.Thread(target=accept)
     thread.start()
-    page = (f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a SYSTEM "file://{canary}">'
-            f'<!ENTITY b SYSTEM "http://127.0.0.1:{port}/x">]><html><body><p>&a; &b;</p></body></html>')
+    page = (
+        f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a SYSTEM "file://{canary}">'
+        f'<!ENTITY b SYSTEM "http://127.0.0.1:{port}/x">]><html><body><p>&a; &b;</p></body></html>'
+    )
     before = canary.stat().st_atime_ns
     with pytest.raises(RejectedFile, match="entities"):
         read_document(Path("x.html"), page.encode(), LIMITS)

@@ -39,8 +39,8 @@ def test_un_report_pages_spans_and_cleanup() -> None:
     assert doc.pages == 15 and [s.page for s in doc.page_spans] == list(range(1, 16))
     assert doc.page_spans[0].start == 0 and doc.page_spans[-1].end == len(doc.text)
     assert all(a.end <= b.start for a, b in itertools.pairwise(doc.page_spans))
-    page2 = doc.text[doc.page_spans[1].start:doc.page_spans[1].end]
-    page3 = doc.text[doc.page_spans[2].start:doc.page_spans[2].end]
+    page2 = doc.text[doc.page_spans[1].start : doc.page_spans[1].end]
+    page3 = doc.text[doc.page_spans[2].start : doc.page_spans[2].end]
     assert page2.startswith("Member States in countering the threat posed by Da’esh")
     assert "A. Overview and evolution of the threat" in page2 and "A. Overview" not in page3
     assert "highest-profile casualty" in page3  # pdfium's hyphen mark, resolved
@@ -84,8 +84,9 @@ def test_library_table_page() -> None:
 
 def test_docx_statement() -> None:
     doc = read(next((SAMPLE / "statements").glob("*.docx")))
-    assert doc.title == ("Statement of President Joe Biden on the Anniversary of the Terrorist Attack "
-                         "Outside Kabul Airport")
+    assert doc.title == (
+        "Statement of President Joe Biden on the Anniversary of the Terrorist Attack Outside Kabul Airport"
+    )
     assert dict(doc.extra)["author"] == "The White House"
     assert "killed in a heinous terrorist attack at Abbey Gate outside the Kabul Airport" in doc.text
 
@@ -96,8 +97,11 @@ def _corpus(folder: str, pattern: str, count: int) -> list[Path]:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
-@pytest.mark.parametrize("path", _corpus("pdf/un-ods-2025", "*.pdf", 6) + _corpus("other", "*.md", 6)
-                         + _corpus("other", "*.html", 3), ids=lambda p: p.name[:40])
+@pytest.mark.parametrize(
+    "path",
+    _corpus("pdf/un-ods-2025", "*.pdf", 6) + _corpus("other", "*.md", 6) + _corpus("other", "*.html", 3),
+    ids=lambda p: p.name[:40],
+)
 def test_corpus_documents_read_cleanly(path: Path) -> None:
     doc = read(path)
     assert doc.text.strip() and doc.title and doc.language

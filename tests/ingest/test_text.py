@@ -12,21 +12,33 @@ LIMITS = Limits()
 
 
 def test_markdown_renders_like_a_reader_sees_it() -> None:
-    source = ("# Joint **Statement**\n\nThe ministers met in\nAstana and agreed on a [programme](http://x/p).  \n"
-              "A hard break came before this line.\n\n- first *item*\n  continued\n- second item\n\n"
-              "Annex\n-----\n\n| Country | Delegate |\n|---|---|\n| Kazakhstan | M. Nurtleu |\n\n"
-              "> quoted\n> words\n\n```\nkeep  this\n```\n**<span style=\"x\">Shipping\nDisruption</span>**\n"
-              "<!-- -->\n\n\\###\n")
+    source = (
+        "# Joint **Statement**\n\nThe ministers met in\nAstana and agreed on a [programme](http://x/p).  \n"
+        "A hard break came before this line.\n\n- first *item*\n  continued\n- second item\n\n"
+        "Annex\n-----\n\n| Country | Delegate |\n|---|---|\n| Kazakhstan | M. Nurtleu |\n\n"
+        '> quoted\n> words\n\n```\nkeep  this\n```\n**<span style="x">Shipping\nDisruption</span>**\n'
+        "<!-- -->\n\n\\###\n"
+    )
     text, heading = markdown_to_text(source)
     assert heading == "Joint Statement"
     assert text.split("\n") == [
-        "Joint Statement", "",
-        "The ministers met in Astana and agreed on a programme.", "A hard break came before this line.", "",
-        "- first item continued", "- second item", "",
-        "Annex", "",
-        "Country | Delegate", "Kazakhstan | M. Nurtleu", "",
-        "quoted words", "",
-        "keep  this", "",
+        "Joint Statement",
+        "",
+        "The ministers met in Astana and agreed on a programme.",
+        "A hard break came before this line.",
+        "",
+        "- first item continued",
+        "- second item",
+        "",
+        "Annex",
+        "",
+        "Country | Delegate",
+        "Kazakhstan | M. Nurtleu",
+        "",
+        "quoted words",
+        "",
+        "keep  this",
+        "",
         "Shipping Disruption",
     ]
 
@@ -34,8 +46,9 @@ def test_markdown_renders_like_a_reader_sees_it() -> None:
 def test_white_house_markdown_with_front_matter() -> None:
     path = next((Path(__file__).parents[2] / "resources" / "sample" / "statements").glob("2022-08-26*.md"))
     doc = read_document(path, path.read_bytes(), LIMITS)
-    assert doc.title == ("Statement of President Joe Biden on the Anniversary of the Terrorist Attack "
-                         "Outside Kabul Airport")
+    assert doc.title == (
+        "Statement of President Joe Biden on the Anniversary of the Terrorist Attack Outside Kabul Airport"
+    )
     assert doc.date == "2022-08-26" and doc.language == "en"
     assert dict(doc.extra)["source"].startswith("https://bidenwhitehouse.archives.gov/")
     # Soft-wrapped source lines are one paragraph; the hard-broken list keeps one name per line.
@@ -47,8 +60,10 @@ def test_white_house_markdown_with_front_matter() -> None:
 
 
 def test_front_matter_in_a_text_file_and_its_date_wins() -> None:
-    data = (b"---\ntitle: SCO RATS Council meeting\ndate: 2023-04-12\nplace: Tashkent\nsource: rats.sco\n---\n"
-            b"On 3 March 2022 the Council had met before. This text is long enough to be English prose.\n")
+    data = (
+        b"---\ntitle: SCO RATS Council meeting\ndate: 2023-04-12\nplace: Tashkent\nsource: rats.sco\n---\n"
+        b"On 3 March 2022 the Council had met before. This text is long enough to be English prose.\n"
+    )
     doc = read_document(Path("note.txt"), data, LIMITS)
     assert (doc.title, doc.date, doc.place) == ("SCO RATS Council meeting", "2023-04-12", "Tashkent")
     assert dict(doc.extra)["source"] == "rats.sco"

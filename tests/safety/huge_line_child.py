@@ -38,13 +38,21 @@ def main() -> None:
         [outcome] = report.outcomes
         doc = library.document(outcome.document_id) if outcome.document_id is not None else None
         originals = [p.stat().st_size for p in library.archive.originals.all_files()]
-        print(json.dumps({
-            "status": outcome.status, "reason": outcome.reason, "warnings": list(outcome.warnings),
-            "text_chars": len(doc.text) if doc else None, "truncated": doc.truncated if doc else None,
-            "originals": originals, "hits": library.search("Tashkent").total,
-            "self_growth_mb": _peak_mb(resource.RUSAGE_SELF) - base,
-            "worker_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
-        }))
+        print(
+            json.dumps(
+                {
+                    "status": outcome.status,
+                    "reason": outcome.reason,
+                    "warnings": list(outcome.warnings),
+                    "text_chars": len(doc.text) if doc else None,
+                    "truncated": doc.truncated if doc else None,
+                    "originals": originals,
+                    "hits": library.search("Tashkent").total,
+                    "self_growth_mb": _peak_mb(resource.RUSAGE_SELF) - base,
+                    "worker_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
+                }
+            )
+        )
     finally:
         library.close()
 

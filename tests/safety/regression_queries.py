@@ -99,8 +99,15 @@ def _material(library: Library) -> _Material:
     docs = []
     for summary in library.documents(sort="id"):
         text = library.document(summary.id).text
-        docs.append(_Doc(text, tuple(sorted(set(_words(text)))), tuple(sorted(set(_words(summary.title, _TOKEN)))),
-                         summary.date[:4] if summary.date else None, summary.file_type))
+        docs.append(
+            _Doc(
+                text,
+                tuple(sorted(set(_words(text)))),
+                tuple(sorted(set(_words(summary.title, _TOKEN)))),
+                summary.date[:4] if summary.date else None,
+                summary.file_type,
+            )
+        )
     df = Counter(w for doc in docs for w in doc.words)
     entity_words: set[tuple[str, str]] = set()
     fields = {"person": "person", "organisation": "org", "place": "place"}
@@ -272,8 +279,10 @@ def differences(expected: Ranking, actual: Ranking, *, top: int = TOP, score_tol
         ids = [doc for doc, _ in got[start:stop]]
         # A run inside the cut must come back whole; one crossing it, with any of its members.
         if not set(ids) <= members or len(set(ids)) != len(ids):
-            problems.append(f"ranks {start + 1}-{stop}: ids {ids}, expected "
-                            f"{[doc for doc, _ in want[start:stop]]} (tied: {sorted(members)})")
+            problems.append(
+                f"ranks {start + 1}-{stop}: ids {ids}, expected "
+                f"{[doc for doc, _ in want[start:stop]]} (tied: {sorted(members)})"
+            )
         score = want[start][1]
         for rank, (doc, actual_score) in enumerate(got[start:stop], start + 1):
             if not _tied(score, actual_score, score_tolerance):

@@ -28,8 +28,18 @@ from ..conftest import run_cli
 from ..entities.conftest import doc_id, entity_named, open_fake
 
 # The tables that hold the analyst's work and the entity layer it corrects.
-WORK_TABLES = ("annotations", "annotation_tags", "annotation_entities", "annotation_colors", "entities",
-               "entity_aliases", "corrections", "roles", "mentions", "documents")
+WORK_TABLES = (
+    "annotations",
+    "annotation_tags",
+    "annotation_entities",
+    "annotation_colors",
+    "entities",
+    "entity_aliases",
+    "corrections",
+    "roles",
+    "mentions",
+    "documents",
+)
 
 
 def work_digest(db: Path) -> dict[str, tuple[int, str]]:
@@ -48,15 +58,24 @@ def work_digest(db: Path) -> dict[str, tuple[int, str]]:
 def analyst_work(library: Library) -> None:
     """Annotations (notes, tags, colours, linked entities, one deleted) and corrections of every kind."""
     a = doc_id(library, "a.txt")
-    first = library.annotate(a, quote="Vladimir Voronkov met the OSCE", note="Who else **attended**?",
-                             tags=["meeting", "osce"], color="green").annotations[0]
+    first = library.annotate(
+        a,
+        quote="Vladimir Voronkov met the OSCE",
+        note="Who else **attended**?",
+        tags=["meeting", "osce"],
+        color="green",
+    ).annotations[0]
     library.annotate(doc_id(library, "b.txt"), quote="Zhang Ming spoke", note="SCO position", tags=["sco"])
     gone = library.annotate(doc_id(library, "c.txt"), quote="Natalia Gherman", note="to delete").annotations[0]
     library.delete_annotation(gone)
     library.edit_annotation(first, note="Who else attended? Check the OSCE list.")
     library.rename_annotation_color("purple", "Follow up")
-    library.merge([entity_named(library, "Organization for Security and Co-operation in Europe"),
-                   entity_named(library, "Acme Group")])
+    library.merge(
+        [
+            entity_named(library, "Organization for Security and Co-operation in Europe"),
+            entity_named(library, "Acme Group"),
+        ]
+    )
     library.rename(entity_named(library, "Vladimir Voronkov"), "Vladimir I. Voronkov")
     library.retype(entity_named(library, "Jordan"), "person")
     library.reject(entity_named(library, "Regional Cooperation"))

@@ -56,8 +56,12 @@ def healthy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, o
     library.close()
     answers = {}
     for name, args in _QUESTIONS.items():
-        done = subprocess.run([sys.executable, "-m", "ctviewer", "--archive", str(root), *args],
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "ctviewer", "--archive", str(root), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         answers[name] = _answer(name, done.stdout)
     return root, answers
 
@@ -84,13 +88,13 @@ def _flip(data: bytearray, rng: random.Random) -> str:
 
 
 def _truncate(data: bytearray, rng: random.Random) -> str:
-    del data[rng.randrange(PAGE, len(data)):]
+    del data[rng.randrange(PAGE, len(data)) :]
     return "truncated tail"
 
 
 def _zero_page(data: bytearray, rng: random.Random) -> str:
     page = rng.randrange(0, len(data) // PAGE)
-    data[page * PAGE:(page + 1) * PAGE] = bytes(PAGE)
+    data[page * PAGE : (page + 1) * PAGE] = bytes(PAGE)
     return f"zeroed page {page + 1}"
 
 
@@ -114,7 +118,10 @@ def _zero_page_one(data: bytearray) -> str:
 
 @pytest.mark.parametrize("seed", range(int(os.environ.get("CTVIEWER_DAMAGE_SEEDS", "45"))))
 def test_damaged_copy_is_detected_never_wrong_and_recoverable(
-    seed: int, healthy: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    seed: int,
+    healthy: tuple[Path, dict[str, object]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     source, answers = healthy
     root = tmp_path / "archive"
@@ -166,7 +173,9 @@ def test_damaged_copy_is_detected_never_wrong_and_recoverable(
 
 
 def test_zeroed_first_page_is_refused_at_open_with_a_clear_message(
-    healthy: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    healthy: tuple[Path, dict[str, object]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "archive"
     _damage(healthy[0], root, 0)
@@ -233,7 +242,8 @@ def test_foreign_wal_is_never_a_crash(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_backup_of_a_damaged_database_is_refused_before_restore_overwrites_anything(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "archive"
     library = open_fake(root)

@@ -25,8 +25,11 @@ def _inbox(folder: Path, n: int, first: int = 0) -> list[Path]:
     for i in range(first, first + n):
         path = folder / f"statement-{i:02d}.txt"
         # Big enough that each document needs new pages.
-        path.write_text(f"Statement {i} on counter-terrorism cooperation in Central Asia.\n\n"
-                        + f"Paragraph {i} of the text. " * 2000, encoding="utf-8")
+        path.write_text(
+            f"Statement {i} on counter-terrorism cooperation in Central Asia.\n\n"
+            + f"Paragraph {i} of the text. " * 2000,
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 
@@ -66,7 +69,8 @@ def test_import_on_a_full_disk_refuses_cleanly_and_completes_later(tmp_path: Pat
 
 
 def test_reindex_on_a_full_disk_is_refused_and_the_old_index_keeps_working(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     library = Library.open(tmp_path / "archive", extractor=FakeExtractor())
     try:

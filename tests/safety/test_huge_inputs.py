@@ -76,7 +76,11 @@ def test_a_120_mb_line_is_streamed_with_memory_bounded_by_the_text_limit(tmp_pat
             handle.write(block)
     run = subprocess.run(
         [sys.executable, "-m", "tests.safety.huge_line_child", str(line), str(tmp_path / "archive"), str(workers)],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert result["status"] == "imported", result

@@ -99,8 +99,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def _analyst_work(library: Library) -> None:
     """Annotations (notes, tags) and entity corrections: fields a rebuild reads from the database."""
     docs = library.documents(sort="id")
-    library.annotate(docs[3].id, start=0, end=40, note="check the border security remarks",
-                     tags=["border", "follow-up"])
+    library.annotate(
+        docs[3].id, start=0, end=40, note="check the border security remarks", tags=["border", "follow-up"]
+    )
     library.annotate(docs[10].id, start=10, end=60, note="compare with the statement of 2019", tags=["follow-up"])
     library.annotate(docs[20].id, start=0, end=30, note="Samarkand: ask the mission", tags=["samarkand"])
     library.alias(entity_named(library, "Zhang Ming"), "Ming Zhang")
@@ -289,7 +290,9 @@ def _cli_search(capsys: pytest.CaptureFixture[str], root: Path, query: Regressio
 
 
 def test_cli_check_reports_a_truncated_toc_and_repair_restores_the_rankings(
-    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    built: Built,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = tmp_path / "archive"
     _damaged_copy(built, root, "toc-truncated")
@@ -297,8 +300,7 @@ def test_cli_check_reports_a_truncated_toc_and_repair_restores_the_rankings(
     proc = run_cli("check", "--json", archive=root)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
-    assert not report["ok"] and [(p["code"], p["repairable"]) for p in report["problems"]] == [
-        ("index-damaged", True)]
+    assert not report["ok"] and [(p["code"], p["repairable"]) for p in report["problems"]] == [("index-damaged", True)]
 
     proc = run_cli("check", "--repair", "--json", archive=root)
     assert proc.returncode == 0, proc.stderr
@@ -353,7 +355,7 @@ def test_damage_inside_a_segment_is_never_a_traceback(fraction: float, built: Bu
     segment = max(ArchivePaths(root).index.glob("*.seg"), key=lambda p: p.stat().st_size)
     data = bytearray(segment.read_bytes())
     start = int(len(data) * fraction) // 4096 * 4096
-    data[start:start + 4096] = bytes(4096)
+    data[start : start + 4096] = bytes(4096)
     segment.write_bytes(bytes(data))
     library = Library.open(root)
     failed = 0

@@ -37,8 +37,10 @@ def _old_archive(root: Path) -> Path:
         for statement in step:
             conn.execute(statement)
     conn.execute(f"PRAGMA user_version={schema_version() - 1}")
-    conn.execute("INSERT INTO documents (sha256, title, file_type, size_bytes, source_path, original_name, "
-                 "imported_at) VALUES ('ab', 'Kept through the kill', 'txt', 1, '/x.txt', 'x.txt', '2026')")
+    conn.execute(
+        "INSERT INTO documents (sha256, title, file_type, size_bytes, source_path, original_name, "
+        "imported_at) VALUES ('ab', 'Kept through the kill', 'txt', 1, '/x.txt', 'x.txt', '2026')"
+    )
     conn.close()
     (root / "index").mkdir()
     return db

@@ -27,8 +27,11 @@ from .test_damaged_db import _killed_writer
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Every file under ``root`` with its size and modification time."""
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -38,8 +41,11 @@ def media(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
 
     def make(root: Path) -> None:
         real = os.access
-        monkeypatch.setattr(archive_module.os, "access",
-                            lambda path, mode: False if Path(path) == root and mode == os.W_OK else real(path, mode))
+        monkeypatch.setattr(
+            archive_module.os,
+            "access",
+            lambda path, mode: False if Path(path) == root and mode == os.W_OK else real(path, mode),
+        )
 
     return make
 
@@ -95,8 +101,11 @@ def locked_folder(tmp_path: Path) -> Iterator[Path]:
     modes = {}
     for path in [root, *root.rglob("*")]:
         modes[path] = path.stat().st_mode
-        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) | stat.S_IROTH
-                   | (stat.S_IXOTH if path.is_dir() else 0))
+        path.chmod(
+            path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+            | stat.S_IROTH
+            | (stat.S_IXOTH if path.is_dir() else 0)
+        )
     for parent in (tmp_path / "media", tmp_path, *tmp_path.parents):
         if parent.stat().st_mode & stat.S_IXOTH == 0:
             modes.setdefault(parent, parent.stat().st_mode)

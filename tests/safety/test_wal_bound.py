@@ -37,8 +37,9 @@ def _inbox(folder: Path, n: int, first: int) -> list[Path]:
     paths = []
     for i in range(first, first + n):
         path = folder / f"statement-{i:03d}.txt"
-        path.write_text(f"Statement {i} on regional cooperation.\n\n" + f"Paragraph {i} of the text. " * 1500,
-                        encoding="utf-8")
+        path.write_text(
+            f"Statement {i} on regional cooperation.\n\n" + f"Paragraph {i} of the text. " * 1500, encoding="utf-8"
+        )
         paths.append(path)
     return paths
 

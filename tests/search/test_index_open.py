@@ -10,8 +10,12 @@ from ctviewer.search import SearchIndex
 from tests.ui.documents_factory import add_documents
 
 TEXTS = [
-    ("Counter-terrorism in Central Asia", "a.txt", "2022-03-03",
-     "The Joint Plan of Action on counter-terrorism in Central Asia was reviewed in Tashkent."),
+    (
+        "Counter-terrorism in Central Asia",
+        "a.txt",
+        "2022-03-03",
+        "The Joint Plan of Action on counter-terrorism in Central Asia was reviewed in Tashkent.",
+    ),
     ("Climate statement", "b.txt", "2021-01-01", "Climate change threatens small island states."),
 ]
 

@@ -12,9 +12,11 @@ from ctviewer.domain import IndexEntry
 from ctviewer.search import SearchIndex
 from ctviewer.search.hits import hit_spans
 
-TEXT = ("The Global Counter-Terrorism Strategy was adopted in 2006. Counter terrorism strategy reviews "
-        "follow; the strategy on counter terrorism is separate. The rule of law and the Rule\nof Law "
-        "matter; a rule, of course, is not law. Central Asia, central banks and Asia.")
+TEXT = (
+    "The Global Counter-Terrorism Strategy was adopted in 2006. Counter terrorism strategy reviews "
+    "follow; the strategy on counter terrorism is separate. The rule of law and the Rule\nof Law "
+    "matter; a rule, of course, is not law. Central Asia, central banks and Asia."
+)
 
 
 @pytest.fixture

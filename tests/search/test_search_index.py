@@ -15,16 +15,43 @@ from ctviewer.errors import QuerySyntaxError
 from ctviewer.search import BuildCancelled, IndexDamaged, SearchIndex
 
 DOCS = [
-    IndexEntry(1, "Voronkov visits Tashkent",
-               "Under-Secretary-General Vladimir Voronkov met the OSCE in Tashkent to discuss the Joint Plan "
-               "of Action. Counter-terrorism cooperation <script>alert(1)</script> was the theme.",
-               "2022-03-03", "txt", "en", ("Vladimir Voronkov",), ("OSCE", "UNOCT"), ("Tashkent",), ("priority",)),
-    IndexEntry(2, "SCO summit in Samarkand",
-               "The Shanghai Cooperation Organisation met in Samarkand to discuss terrorism, separatism and "
-               "extremism.", "2021-09-17", "pdf", "en", ("Zhang Ming",), ("SCO",), ("Samarkand",), ()),
-    IndexEntry(3, "Statement by the President",
-               "The President spoke about cybersecurity, trade and energy.", "2019-05", "md", "en",
-               (), (), ("Washington",), ()),
+    IndexEntry(
+        1,
+        "Voronkov visits Tashkent",
+        "Under-Secretary-General Vladimir Voronkov met the OSCE in Tashkent to discuss the Joint Plan "
+        "of Action. Counter-terrorism cooperation <script>alert(1)</script> was the theme.",
+        "2022-03-03",
+        "txt",
+        "en",
+        ("Vladimir Voronkov",),
+        ("OSCE", "UNOCT"),
+        ("Tashkent",),
+        ("priority",),
+    ),
+    IndexEntry(
+        2,
+        "SCO summit in Samarkand",
+        "The Shanghai Cooperation Organisation met in Samarkand to discuss terrorism, separatism and extremism.",
+        "2021-09-17",
+        "pdf",
+        "en",
+        ("Zhang Ming",),
+        ("SCO",),
+        ("Samarkand",),
+        (),
+    ),
+    IndexEntry(
+        3,
+        "Statement by the President",
+        "The President spoke about cybersecurity, trade and energy.",
+        "2019-05",
+        "md",
+        "en",
+        (),
+        (),
+        ("Washington",),
+        (),
+    ),
     IndexEntry(4, "Заявление", "Совместный план действий по борьбе с терроризмом.", None, "docx", "ru"),
 ]
 
@@ -45,41 +72,44 @@ def ids(ix: SearchIndex, q: str) -> list[int]:
     return sorted(h.id for h in ix.search(q, texts=texts).hits)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("voronkov", [1]),
-    ("Voronkov AND tashkent", [1]),
-    ("voronkov samarkand", []),                      # AND is the default
-    ("voronkov OR samarkand", [1, 2]),
-    ("cooperation NOT osce", [2]),
-    ("cooperation -osce", [2]),
-    ('"plan of action"', [1]),
-    ('"action plan"', []),
-    ("terror*", [1, 2]),
-    ("terrorist*", []),
-    ("extremis*", [2]),
-    ("cooperat*", [1, 2]),                          # "cooperation" is indexed as the stem "cooper"
-    ("samarkant~", [2]),
-    ("cybersecurty~2", [3]),
-    ("title:samarkand", [2]),
-    ("title:terrorism", []),
-    ("person:voronkov", [1]),
-    ("person:zhang", [2]),
-    ("org:osce", [1]),
-    ("organisation:sco", [2]),
-    ("place:washington", [3]),
-    ("tag:priority", [1]),
-    ("type:PDF", [2]),
-    ("lang:ru", [4]),
-    ("терроризмом", [4]),
-    ("date:2022", [1]),
-    ("date:2022-03-03", [1]),
-    ("date:[2019 TO 2021]", [2, 3]),
-    ("date:[2021-10 TO 2023]", [1]),
-    ("date:>2021", [1]),
-    ("date:<2021", [3]),
-    ("year:2019", [3]),
-    ("(voronkov OR zhang) AND date:2021", [2]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("voronkov", [1]),
+        ("Voronkov AND tashkent", [1]),
+        ("voronkov samarkand", []),  # AND is the default
+        ("voronkov OR samarkand", [1, 2]),
+        ("cooperation NOT osce", [2]),
+        ("cooperation -osce", [2]),
+        ('"plan of action"', [1]),
+        ('"action plan"', []),
+        ("terror*", [1, 2]),
+        ("terrorist*", []),
+        ("extremis*", [2]),
+        ("cooperat*", [1, 2]),  # "cooperation" is indexed as the stem "cooper"
+        ("samarkant~", [2]),
+        ("cybersecurty~2", [3]),
+        ("title:samarkand", [2]),
+        ("title:terrorism", []),
+        ("person:voronkov", [1]),
+        ("person:zhang", [2]),
+        ("org:osce", [1]),
+        ("organisation:sco", [2]),
+        ("place:washington", [3]),
+        ("tag:priority", [1]),
+        ("type:PDF", [2]),
+        ("lang:ru", [4]),
+        ("терроризмом", [4]),
+        ("date:2022", [1]),
+        ("date:2022-03-03", [1]),
+        ("date:[2019 TO 2021]", [2, 3]),
+        ("date:[2021-10 TO 2023]", [1]),
+        ("date:>2021", [1]),
+        ("date:<2021", [3]),
+        ("year:2019", [3]),
+        ("(voronkov OR zhang) AND date:2021", [2]),
+    ],
+)
 def test_query_syntax(index: SearchIndex, query: str, expected: list[int]) -> None:
     assert ids(index, query) == expected
 
@@ -141,9 +171,50 @@ def test_fuzzy_distance_is_capped(index: SearchIndex) -> None:
 
 def test_a_thousand_hostile_queries_never_raise_anything_but_syntax_errors(index: SearchIndex) -> None:
     rng = random.Random(7)
-    pieces = ['"', "(", ")", "[", "]", "{", "}", "*", "?", "~", "~9", "^", ":", "AND", "OR", "NOT", "-", "+",
-              "title:", "date:[", " TO ", "voronkov", "terror", "a", "\x00", "\x1b", "é", "ß", "\\", "/", "'", "'",
-              "x" * 300, "person:", "org:osce", "date:>", "<", ">", "=", "!", "&&", "||"]
+    pieces = [
+        '"',
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "*",
+        "?",
+        "~",
+        "~9",
+        "^",
+        ":",
+        "AND",
+        "OR",
+        "NOT",
+        "-",
+        "+",
+        "title:",
+        "date:[",
+        " TO ",
+        "voronkov",
+        "terror",
+        "a",
+        "\x00",
+        "\x1b",
+        "é",
+        "ß",
+        "\\",
+        "/",
+        "'",
+        "'",
+        "x" * 300,
+        "person:",
+        "org:osce",
+        "date:>",
+        "<",
+        ">",
+        "=",
+        "!",
+        "&&",
+        "||",
+    ]
     started = time.monotonic()
     for _ in range(1000):
         q = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 12)))

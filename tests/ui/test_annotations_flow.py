@@ -39,8 +39,9 @@ def ctx(qtbot, tmp_path: Path) -> Iterator[UiContext]:  # type: ignore[no-untype
 
 @pytest.fixture
 def window(ctx: UiContext, qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(ctx, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
-                   sample_root=tmp_path / "sample")
+    w = MainWindow(
+        ctx, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -122,8 +123,11 @@ def test_select_annotate_find_search_delete_and_undo(window: MainWindow, ctx: Ui
 
     # Clicking it in the side list selects the passage.
     window.reader.text_edit.moveCursor(QTextCursor.MoveOperation.End)
-    qtbot.mouseClick(window.reader.annotation_list.list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=window.reader.annotation_list.list.visualItemRect(item).center())
+    qtbot.mouseClick(
+        window.reader.annotation_list.list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.reader.annotation_list.list.visualItemRect(item).center(),
+    )
     assert window.reader.selection_range() == (start, end)
 
     # The Annotations pane shows it.
@@ -191,8 +195,7 @@ def test_editing_from_the_pane_and_undoing_the_edit(window: MainWindow, ctx: UiC
     edited = ctx.library.annotation(change.annotations[0])
     # (tags are kept sorted)
     assert (edited.note, edited.tags, edited.color) == ("second thoughts", ("regional", "sco"), "red")
-    qtbot.waitUntil(lambda: not pane.model.loading and pane.model.record(0).note == "second thoughts",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not pane.model.loading and pane.model.record(0).note == "second thoughts", timeout=WAIT_MS)
 
     with qtbot.waitSignal(ctx.events.annotations_changed, timeout=WAIT_MS):
         window.undo_action.trigger()
@@ -204,8 +207,11 @@ def test_quick_highlight_links_the_passage_entities(window: MainWindow, ctx: UiC
     c = doc_id(ctx.library, "c.txt")
     start, end = select_text(window, c, "Natalia Gherman visited Jordan")
     with qtbot.waitSignal(ctx.events.annotations_changed, timeout=WAIT_MS):
-        qtbot.keyClick(window.reader.text_edit, Qt.Key.Key_M,
-                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(
+            window.reader.text_edit,
+            Qt.Key.Key_M,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
     [record] = ctx.library.document_annotations(c)
     assert (record.start, record.end, record.note, record.color) == (start, end, "", "yellow")
     assert {e.name for e in record.entities} == {"Natalia Gherman", "Jordan"}
@@ -217,8 +223,9 @@ def test_renaming_a_colour_from_the_editor(window: MainWindow, ctx: UiContext, q
     select_text(window, a, "Voronkov thanked Uzbekistan")
     dialog = open_editor(window, qtbot)
     colour_button(dialog, "purple").click()
-    monkeypatch.setattr("ctviewer.ui.annotation_dialog.QInputDialog.getText",
-                        lambda *_args, **_kwargs: ("Open <i>question</i>", True))
+    monkeypatch.setattr(
+        "ctviewer.ui.annotation_dialog.QInputDialog.getText", lambda *_args, **_kwargs: ("Open <i>question</i>", True)
+    )
     with qtbot.waitSignal(ctx.events.annotations_changed, timeout=WAIT_MS):
         dialog.rename_button.click()
     assert colour_button(dialog, "purple").text() == "Open <i>question</i>"
@@ -241,8 +248,9 @@ def test_a_refused_save_keeps_the_editor_and_its_text(qtbot, tmp_path: Path) -> 
         return library
 
     ctx.runner._workers["write"]._opener = opener
-    w = MainWindow(ctx, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
-                   sample_root=tmp_path / "sample")
+    w = MainWindow(
+        ctx, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+    )
     qtbot.addWidget(w)
     w.show()
     try:

@@ -35,10 +35,12 @@ def annotate_three(library: Library) -> dict[str, int]:
     """Three annotations on the three test documents, created on three different days."""
     a, b, c = (doc_id(library, n) for n in ("a.txt", "b.txt", "c.txt"))
     ids = {
-        "thanks": library.annotate(a, quote="Voronkov thanked Uzbekistan", note="Gratitude to the host",
-                                   tags=["commitment"], color="green").annotations[0],
-        "zhang": library.annotate(b, quote="Zhang Ming spoke", note="SCO line\non Tashkent",
-                                  tags=["claim", "sco"], color="blue").annotations[0],
+        "thanks": library.annotate(
+            a, quote="Voronkov thanked Uzbekistan", note="Gratitude to the host", tags=["commitment"], color="green"
+        ).annotations[0],
+        "zhang": library.annotate(
+            b, quote="Zhang Ming spoke", note="SCO line\non Tashkent", tags=["claim", "sco"], color="blue"
+        ).annotations[0],
         "gherman": library.annotate(c, quote="Natalia Gherman visited Jordan", tags=["claim"]).annotations[0],
     }
     for key, day in (("thanks", "2024-01-10"), ("zhang", "2024-02-20"), ("gherman", "2024-03-30")):
@@ -277,8 +279,7 @@ def test_entity_changes_refresh_the_linked_entities(notes_ctx, qtbot) -> None:  
     ctx.events.entities_changed.emit(change)
     row = pane.model.row_of(ids["zhang"])
     assert row is not None
-    qtbot.waitUntil(lambda: pane.model.data(pane.model.index(row, M.ENTITIES)) == "Zhang Ming (SCO)",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: pane.model.data(pane.model.index(row, M.ENTITIES)) == "Zhang Ming (SCO)", timeout=WAIT_MS)
     assert pane.entity_combo.findText("Zhang Ming (SCO)") > 0
     qtbot.waitUntil(lambda: not pane.model.loading, timeout=WAIT_MS)
 
@@ -289,11 +290,27 @@ def test_many_annotations_are_read_a_page_at_a_time(notes_ctx, qtbot) -> None:  
     a = doc_id(library, "a.txt")
     sha = library.annotation(1).document_sha256  # annotation 1 is on a.txt
     with library.archive.db.write() as session:  # 1,000 annotations at once (no per-save durability)
-        session.execute(Annotation.__table__.insert(), [
-            {"uid": f"bulk-{i}", "document_id": a, "document_sha256": sha, "start": 0, "end": 8,
-             "quote": "Vladimir", "prefix": "", "suffix": "", "note": f"bulk note {i}", "color": "yellow",
-             "orphaned": 0, "created_at": f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00",
-             "modified_at": "2025-01-01T00:00:00+00:00"} for i in range(1000)])
+        session.execute(
+            Annotation.__table__.insert(),
+            [
+                {
+                    "uid": f"bulk-{i}",
+                    "document_id": a,
+                    "document_sha256": sha,
+                    "start": 0,
+                    "end": 8,
+                    "quote": "Vladimir",
+                    "prefix": "",
+                    "suffix": "",
+                    "note": f"bulk note {i}",
+                    "color": "yellow",
+                    "orphaned": 0,
+                    "created_at": f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00",
+                    "modified_at": "2025-01-01T00:00:00+00:00",
+                }
+                for i in range(1000)
+            ],
+        )
     pane = make_pane(ctx, qtbot)
     pane.show()
     qtbot.waitExposed(pane)

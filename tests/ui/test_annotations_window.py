@@ -43,8 +43,9 @@ def notes_ctx(qtbot, tmp_path: Path) -> Iterator[tuple[UiContext, dict[str, int]
 @pytest.fixture
 def window(notes_ctx, qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     ctx, _ids = notes_ctx
-    w = MainWindow(ctx, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
-                   sample_root=tmp_path / "sample")
+    w = MainWindow(
+        ctx, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -104,7 +105,7 @@ def test_reader_selection_range_counts_characters_not_utf16_units(ui_ctx: UiCont
     from ctviewer.ui.reader_pane import ReaderPane
     from tests.ui.documents_factory import add_document
 
-    text = "Flags \U0001F1FA\U0001F1F3 and \U0001F600 before the passage that matters."
+    text = "Flags \U0001f1fa\U0001f1f3 and \U0001f600 before the passage that matters."
     doc = add_document(ui_ctx.library.root, text, title="Emoji", name="e.txt")
     reader = ReaderPane(ui_ctx)
     qtbot.addWidget(reader)
@@ -114,8 +115,13 @@ def test_reader_selection_range_counts_characters_not_utf16_units(ui_ctx: UiCont
     assert reader.selection_range() == (start, start + len("the passage"))
 
 
-def test_export_of_the_pane_filter_in_each_format(window: MainWindow, notes_ctx, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                  monkeypatch) -> None:
+def test_export_of_the_pane_filter_in_each_format(
+    window: MainWindow,
+    notes_ctx,
+    qtbot,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
     ctx, _ids = notes_ctx
     pane = window.annotations
     pane.tag_combo.setCurrentIndex(pane.tag_combo.findData("claim"))  # 2 of the 3
@@ -170,8 +176,9 @@ def test_import_shows_the_report_and_fills_the_pane(notes_ctx, qtbot, tmp_path: 
     open_fake(other_root).close()
     other = make_context(other_root)
     try:
-        w = MainWindow(other, QSettings(str(tmp_path / "s2.ini"), QSettings.Format.IniFormat),
-                       sample_root=tmp_path / "sample")
+        w = MainWindow(
+            other, QSettings(str(tmp_path / "s2.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+        )
         qtbot.addWidget(w)
         qtbot.waitUntil(lambda: not w.annotations.model.loading, timeout=WAIT_MS)
         assert w.annotations.model.rowCount() == 0
@@ -186,8 +193,10 @@ def test_import_shows_the_report_and_fills_the_pane(notes_ctx, qtbot, tmp_path: 
         w.last_annotation_import = None
         _menu_action(w, "&File", "Import A&nnotations…").trigger()  # the same file again
         qtbot.waitUntil(lambda: w.last_annotation_import is not None, timeout=WAIT_MS)
-        assert "Added: 0 annotations\nDuplicates (already in this archive, skipped): 3" in \
-            w.last_annotation_import.text.toPlainText()  # type: ignore[union-attr]
+        assert (
+            "Added: 0 annotations\nDuplicates (already in this archive, skipped): 3"
+            in w.last_annotation_import.text.toPlainText()
+        )  # type: ignore[union-attr]
         assert other.library.annotation_count() == 3
 
         garbage = tmp_path / "not-annotations.json"
@@ -206,8 +215,14 @@ def test_import_shows_the_report_and_fills_the_pane(notes_ctx, qtbot, tmp_path: 
 
 
 def test_import_report_text_names_every_outcome() -> None:
-    report = AnnotationImportReport(imported=(1, 2), duplicates=1, unmatched_documents=("ab" * 32,), unmatched=4,
-                                    orphaned=1, invalid=("item 3: its type is not Annotation",))
+    report = AnnotationImportReport(
+        imported=(1, 2),
+        duplicates=1,
+        unmatched_documents=("ab" * 32,),
+        unmatched=4,
+        orphaned=1,
+        invalid=("item 3: its type is not Annotation",),
+    )
     text = import_report_text(report)
     assert "Added: 2 annotations" in text and "Duplicates (already in this archive, skipped): 1" in text
     assert "orphaned" in text and "Not imported: 4 on 1 document this archive does not hold" in text

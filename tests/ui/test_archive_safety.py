@@ -108,7 +108,7 @@ def test_damage_found_after_open_switches_editing_off_and_salvage_recovers(qtbot
     page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'document_texts'").fetchone()[0]
     conn.close()
     data = bytearray(db.read_bytes())
-    data[(page - 1) * PAGE:page * PAGE] = bytes(PAGE)  # the texts: only the reader and quick_check read them
+    data[(page - 1) * PAGE : page * PAGE] = bytes(PAGE)  # the texts: only the reader and quick_check read them
     db.write_bytes(bytes(data))
     assert session.open(root, create=False)
     window = session.window
@@ -137,8 +137,9 @@ def test_read_only_archive_shows_a_notice_disables_editing_and_still_searches(qt
     ctx.library.close()
     ctx.library = Library.open(root, read_only=True)  # as on read-only media
     try:
-        window = MainWindow(ctx, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                            sample_root=tmp_path / "sample")
+        window = MainWindow(
+            ctx, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+        )
         qtbot.addWidget(window)
         window.show()
         with qtbot.waitSignal(window.safety.checks_finished, timeout=10_000):
@@ -179,7 +180,8 @@ def test_back_up_now_and_the_restore_dialog(qtbot, session, tmp_path: Path) -> N
 
 
 def test_after_a_restore_the_notice_pauses_automatic_backups_until_kept_or_undone(  # type: ignore[no-untyped-def]
-        qtbot, session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "archive"
     _archive_with_backup(root)
     assert session.open(root, create=False)
@@ -224,7 +226,8 @@ def test_after_a_restore_the_notice_pauses_automatic_backups_until_kept_or_undon
 
 
 def test_a_search_that_finds_the_index_damaged_rebuilds_it_in_the_background(  # type: ignore[no-untyped-def]
-        qtbot, session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Damage inside a segment shows only when a search reads it (real damage of that kind is
     exercised in tests/safety/test_index_rebuild_regression.py); here Whoosh fails as it does
     then, once, with a zlib error."""

@@ -99,8 +99,9 @@ def test_change_type_through_the_action(ui_ctx: UiContext, qtbot, monkeypatch) -
     jordan = entity_named(ui_ctx.library, "Jordan")
     places.show_entity(jordan)
     asked: list[list[str]] = []
-    monkeypatch.setattr(correction_dialogs, "ask_choice",
-                        lambda _p, _t, _l, choices, current=0: asked.append(list(choices)) or 0)
+    monkeypatch.setattr(
+        correction_dialogs, "ask_choice", lambda _p, _t, _l, choices, current=0: asked.append(list(choices)) or 0
+    )
     places.retype_action.trigger()
     _settle(ui_ctx)
     assert asked == [["Person", "Organisation"]]
@@ -114,8 +115,7 @@ def test_reject_asks_first_and_removes_the_row(ui_ctx: UiContext, qtbot, monkeyp
     pane.show_entity(entity_named(ui_ctx.library, "Regional Cooperation"))
     answers = iter([False, True])
     questions: list[str] = []
-    monkeypatch.setattr(correction_dialogs, "confirm",
-                        lambda _p, _t, text, _a: questions.append(text) or next(answers))
+    monkeypatch.setattr(correction_dialogs, "confirm", lambda _p, _t, text, _a: questions.append(text) or next(answers))
     pane.reject_action.trigger()  # cancelled
     _settle(ui_ctx)
     assert "Regional Cooperation" in _names(pane)
@@ -188,8 +188,11 @@ def test_a_refused_correction_is_a_plain_message(ui_ctx: UiContext, qtbot, monke
 def similar_ctx(qtbot, tmp_path: Path, monkeypatch) -> Iterator[UiContext]:  # type: ignore[no-untyped-def]
     """An archive where "Natalia Gherman" and "Natalia Germann" are suggested for merging."""
     monkeypatch.setitem(fakes.NAMES, "Natalia Germann", "person")
-    monkeypatch.setattr(fakes, "_PATTERN", re.compile(r"\b(" + "|".join(
-        re.escape(n) for n in sorted(fakes.NAMES, key=len, reverse=True)) + r")\b"))
+    monkeypatch.setattr(
+        fakes,
+        "_PATTERN",
+        re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(fakes.NAMES, key=len, reverse=True)) + r")\b"),
+    )
     docs = {"x.txt": ("2020-01-01", "Natalia Gherman spoke."), "y.txt": ("2020-02-02", "Natalia Germann replied.")}
     root = tmp_path / "archive"
     open_fake(root, docs).close()

@@ -51,8 +51,7 @@ def titles(model: DocumentTableModel) -> list[str]:
 def big_ctx(qtbot, tmp_path: Path) -> Iterator[UiContext]:  # type: ignore[no-untyped-def]
     """1,000 documents with titles "Report 0000".. and dates spread over 2000-2019."""
     root = tmp_path / "big"
-    rows = [(f"Report {i:04d}", f"r{i:04d}.txt", f"{2000 + i % 20}-01-01", f"Text of report {i}.")
-            for i in range(1000)]
+    rows = [(f"Report {i:04d}", f"r{i:04d}.txt", f"{2000 + i % 20}-01-01", f"Text of report {i}.") for i in range(1000)]
     add_documents(root, rows)
     ctx = make_context(root)
     yield ctx
@@ -236,7 +235,7 @@ def test_enter_and_double_click_activate_the_document(ui_ctx: UiContext, qtbot) 
     third = pane.model.document_id(2)
     rect = pane.table.visualRect(pane.model.index(2, M.TITLE))
     qtbot.mouseClick(pane.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a real double
-    with qtbot.waitSignal(pane.document_activated, timeout=1000) as signal:                # click starts so
+    with qtbot.waitSignal(pane.document_activated, timeout=1000) as signal:  # click starts so
         qtbot.mouseDClick(pane.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert signal.args == [third]
     assert pane.table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
@@ -283,8 +282,10 @@ def test_annotations_column_sorts_and_the_has_annotations_filter(ui_ctx: UiConte
     library.delete_annotation(deleted)  # deleted ones are not counted
     pane = make_pane(ui_ctx, qtbot)
     assert pane.model.headerData(M.ANNOTATIONS, Qt.Orientation.Horizontal) == "Annotations"
-    assert pane.model.headerData(M.ANNOTATIONS, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == \
-        "Your annotations"
+    assert (
+        pane.model.headerData(M.ANNOTATIONS, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        == "Your annotations"
+    )
     assert column(pane.model, M.ANNOTATIONS) == [0, 1, 2]
     with qtbot.waitSignal(pane.model.ids_loaded, timeout=WAIT_MS):
         pane.table.sortByColumn(M.ANNOTATIONS, Qt.SortOrder.DescendingOrder)

@@ -17,14 +17,16 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 
 def test_import_search_read_and_follow_entities(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("ctviewer.ui.reader_pane", reason="the reader pane (ctviewer/ui/reader_pane.py) is not "
-                        "written yet")
+    pytest.importorskip(
+        "ctviewer.ui.reader_pane", reason="the reader pane (ctviewer/ui/reader_pane.py) is not written yet"
+    )
     from ctviewer.ui.main_window import MainWindow
 
     ctx = make_context(tmp_path / "archive")  # the fake extractor finds Voronkov, OSCE, Tashkent...
     try:
-        window = MainWindow(ctx, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                            sample_root=tmp_path / "sample")
+        window = MainWindow(
+            ctx, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+        )
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -60,8 +62,9 @@ def test_import_search_read_and_follow_entities(qtbot, tmp_path: Path) -> None: 
         assert together
         other = together[0].id
         window.people.entity_activated.emit(other)  # the card's co-occurrence link
-        pane = {"person": window.people, "organisation": window.organisations,
-                "place": window.places}[ctx.library.entity(other).type]
+        pane = {"person": window.people, "organisation": window.organisations, "place": window.places}[
+            ctx.library.entity(other).type
+        ]
         assert window.tabs.currentWidget() is pane
         qtbot.waitUntil(lambda: pane.current_id() == other, timeout=10_000)
         window.close()

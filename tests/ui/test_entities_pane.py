@@ -37,7 +37,8 @@ def test_people_model_lists_voronkov_with_counts_and_roles(ui_ctx: UiContext) ->
     assert model.index(row, EntityTableModel.DOCUMENTS).data() == 3
     assert model.index(row, EntityTableModel.MENTIONS).data() == 4
     assert model.index(row, EntityTableModel.ROLES).data() == (
-        "Under-Secretary-General, United Nations Office of Counter-Terrorism")
+        "Under-Secretary-General, United Nations Office of Counter-Terrorism"
+    )
     zhang = _row(model, "Zhang Ming")
     assert model.index(zhang, EntityTableModel.ROLES).data() == "Secretary-General, Shanghai Cooperation Organisation"
     assert model.index(row, 0).data(EntityTableModel.IdRole) == entity_named(ui_ctx.library, "Vladimir Voronkov")
@@ -107,8 +108,11 @@ def test_related_entity_click_is_forwarded_by_the_pane(ui_ctx: UiContext, qtbot)
     pane.show_entity(entity_named(ui_ctx.library, "Zhang Ming"))
     sco = entity_named(ui_ctx.library, "Shanghai Cooperation Organisation")
     related = pane.card.related
-    item = next(related.topLevelItem(i) for i in range(related.topLevelItemCount())
-                if related.topLevelItem(i).text(0) == "Shanghai Cooperation Organisation")
+    item = next(
+        related.topLevelItem(i)
+        for i in range(related.topLevelItemCount())
+        if related.topLevelItem(i).text(0) == "Shanghai Cooperation Organisation"
+    )
     with qtbot.waitSignal(pane.entity_activated) as blocker:
         related.itemClicked.emit(item, 0)
     assert blocker.args == [sco]

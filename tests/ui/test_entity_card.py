@@ -131,8 +131,7 @@ def test_card_lists_linked_annotations_before_mentions_and_opens_them(ui_ctx: Ui
     card = _card(ui_ctx, qtbot, "Vladimir Voronkov")
     assert card.annotations.isHidden() and card.annotations_label.isHidden()  # none yet: no empty box
     voronkov = entity_named(library, "Vladimir Voronkov")
-    change = library.annotate(a, quote="Voronkov thanked Uzbekistan", note=HOSTILE, color="green",
-                              entities=[voronkov])
+    change = library.annotate(a, quote="Voronkov thanked Uzbekistan", note=HOSTILE, color="green", entities=[voronkov])
     library.annotate(a, quote="Regional Cooperation", note="not linked", entities=[])
     ui_ctx.events.annotations_changed.emit(change)  # the card follows annotation changes
     items = _items(card.annotations)

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 def test_using_the_window_leaves_the_gui_library_without_an_index(ui_ctx: UiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from ctviewer.ui.main_window import MainWindow
 
-    window = MainWindow(ui_ctx, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        sample_root=tmp_path / "sample")
+    window = MainWindow(
+        ui_ctx, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -28,8 +28,12 @@ def test_icons_follow_the_palette(qapp) -> None:  # type: ignore[no-untyped-def]
         dark.setColor(QPalette.ColorRole.WindowText, QColor("#f0f0f0"))
         QGuiApplication.setPalette(dark)
         image = icon("search").pixmap(32, 32).toImage()
-        inked = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())
-                 if image.pixelColor(x, y).alpha() > 200]
+        inked = [
+            image.pixelColor(x, y)
+            for x in range(image.width())
+            for y in range(image.height())
+            if image.pixelColor(x, y).alpha() > 200
+        ]
         assert inked and all(c.lightness() > 200 for c in inked)  # light strokes on a dark palette
     finally:
         QGuiApplication.setPalette(old)

@@ -35,9 +35,15 @@ class PausingLibrary(Library):
 
     gate: threading.Event | None = None
 
-    def import_paths(self, paths: Sequence[Path], *, progress: Any = None, cancelled: Any = None,
-                     on_outcome: Callable[[ImportOutcome], None] | None = None,
-                     workers: int | None = None) -> ImportReport:
+    def import_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        progress: Any = None,
+        cancelled: Any = None,
+        on_outcome: Callable[[ImportOutcome], None] | None = None,
+        workers: int | None = None,
+    ) -> ImportReport:
         seen = 0
 
         def outcome(o: ImportOutcome) -> None:
@@ -48,8 +54,7 @@ class PausingLibrary(Library):
             if seen == PAUSE_AFTER and self.gate is not None:
                 self.gate.wait(30)
 
-        return super().import_paths(paths, progress=progress, cancelled=cancelled, on_outcome=outcome,
-                                    workers=workers)
+        return super().import_paths(paths, progress=progress, cancelled=cancelled, on_outcome=outcome, workers=workers)
 
 
 def write_corpus(folder: Path, count: int = FILES) -> Path:
@@ -57,7 +62,8 @@ def write_corpus(folder: Path, count: int = FILES) -> Path:
     for i in range(count):
         (folder / f"note_{i:03}.txt").write_text(
             f"Field note {i}. Vladimir Voronkov met the OSCE in Tashkent, meeting number {i * 7919}.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -74,8 +80,7 @@ def empty_ctx(qtbot, tmp_path: Path) -> Iterator[UiContext]:  # type: ignore[no-
     def fail(exc: BaseException, details: str) -> None:
         raise AssertionError(f"background task failed: {exc}\n{details}")
 
-    ctx = UiContext(library=Library.open(root, extractor=fake), runner=TaskRunner(opener, fail),
-                    events=ArchiveEvents())
+    ctx = UiContext(library=Library.open(root, extractor=fake), runner=TaskRunner(opener, fail), events=ArchiveEvents())
     yield ctx
     ctx.runner.shutdown()
     ctx.library.close()
@@ -89,8 +94,11 @@ def run_import(qtbot, controller: ImportController, paths: list[Path]) -> Import
     return result
 
 
-def test_import_fills_panes_in_batches_and_ends_with_the_report(empty_ctx: UiContext, qtbot,  # type: ignore[no-untyped-def]
-                                                                tmp_path: Path) -> None:
+def test_import_fills_panes_in_batches_and_ends_with_the_report(
+    empty_ctx: UiContext,
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     folder = write_corpus(tmp_path / "in")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     batches: list[list[int]] = []
@@ -128,7 +136,8 @@ def test_import_fills_panes_in_batches_and_ends_with_the_report(empty_ctx: UiCon
 
 
 def test_cancel_midway_keeps_the_archive_consistent_and_a_second_import_finishes(
-        empty_ctx: UiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    empty_ctx: UiContext, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     folder = write_corpus(tmp_path / "in")
     gate = threading.Event()
     PausingLibrary.gate = gate

@@ -42,9 +42,17 @@ def test_no_ui_module_imports_sqlalchemy_or_whoosh() -> None:
 def test_the_layering_check_would_catch_an_offender(tmp_path: Path) -> None:
     """The check above parses imports, including ones nested in functions."""
     source = "def f():\n    from sqlalchemy import select\n    import whoosh.index\n"
-    found = [n for node in ast.walk(ast.parse(source)) for n in (
-        [a.name for a in node.names] if isinstance(node, ast.Import) else
-        [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])]
+    found = [
+        n
+        for node in ast.walk(ast.parse(source))
+        for n in (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module]
+            if isinstance(node, ast.ImportFrom) and node.module
+            else []
+        )
+    ]
     assert [n for n in found if n.split(".")[0] in FORBIDDEN] == ["sqlalchemy", "whoosh.index"]
 
 
@@ -55,8 +63,9 @@ def settings(tmp_path: Path) -> QSettings:
 
 @pytest.fixture
 def window_class() -> type:
-    pytest.importorskip("ctviewer.ui.reader_pane", reason="the reader pane (ctviewer/ui/reader_pane.py) is not "
-                        "written yet")
+    pytest.importorskip(
+        "ctviewer.ui.reader_pane", reason="the reader pane (ctviewer/ui/reader_pane.py) is not written yet"
+    )
     from ctviewer.ui.main_window import MainWindow
 
     return MainWindow
@@ -80,8 +89,14 @@ def test_window_opens_on_the_archive_with_the_real_panes(window, ui_ctx: UiConte
     from ctviewer.ui.search_pane import SearchPane
 
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
-    assert [type(t) for t in tabs] == [DocumentsPane, EntitiesPane, EntitiesPane, EntitiesPane, AnnotationsPane,
-                                       SearchPane]
+    assert [type(t) for t in tabs] == [
+        DocumentsPane,
+        EntitiesPane,
+        EntitiesPane,
+        EntitiesPane,
+        AnnotationsPane,
+        SearchPane,
+    ]
     assert [t.entity_type for t in tabs[1:4]] == ["person", "organisation", "place"]
     assert isinstance(window.right.currentWidget(), reader_pane.ReaderPane)  # documents exist: no welcome panel
     assert window.status.documents_label.text() == "3 documents"
@@ -126,8 +141,13 @@ def test_document_activated_opens_the_reader(window, ui_ctx: UiContext, qtbot) -
     qtbot.waitUntil(lambda: window.reader.document_id == doc, timeout=5_000)
 
 
-def test_state_is_saved_and_restored(ui_ctx: UiContext, settings: QSettings, window_class: type, qtbot,  # type: ignore[no-untyped-def]
-                                     tmp_path: Path) -> None:
+def test_state_is_saved_and_restored(
+    ui_ctx: UiContext,
+    settings: QSettings,
+    window_class: type,
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     first = window_class(ui_ctx, settings)
     qtbot.addWidget(first)
     first.resize(700, 500)  # within the offscreen screen (800x600): restoreGeometry clamps
@@ -151,8 +171,12 @@ def test_state_is_saved_and_restored(ui_ctx: UiContext, settings: QSettings, win
     second.close()
 
 
-def test_empty_archive_shows_the_welcome_panel_until_documents_arrive(settings: QSettings, window_class: type,  # type: ignore[no-untyped-def]
-                                                                      qtbot, tmp_path: Path) -> None:
+def test_empty_archive_shows_the_welcome_panel_until_documents_arrive(
+    settings: QSettings,
+    window_class: type,  # type: ignore[no-untyped-def]
+    qtbot,
+    tmp_path: Path,
+) -> None:
     ctx = make_context(tmp_path / "empty")
     try:
         w = window_class(ctx, settings, sample_root=tmp_path / "sample")
@@ -165,8 +189,9 @@ def test_empty_archive_shows_the_welcome_panel_until_documents_arrive(settings: 
         # Dropping a folder on the window imports it.
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(folder))])
-        drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                          Qt.KeyboardModifier.NoModifier)
+        drop = QDropEvent(
+            QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
         with qtbot.waitSignal(w.imports.finished, timeout=60_000):
             w.dropEvent(drop)
             assert w.imports.is_running
@@ -179,8 +204,12 @@ def test_empty_archive_shows_the_welcome_panel_until_documents_arrive(settings: 
         ctx.library.close()
 
 
-def test_build_the_sample_archive_from_the_welcome_panel(settings: QSettings, window_class: type, qtbot,  # type: ignore[no-untyped-def]
-                                                         tmp_path: Path) -> None:
+def test_build_the_sample_archive_from_the_welcome_panel(
+    settings: QSettings,
+    window_class: type,
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     from ctviewer.library import Library
     from tests.entities.conftest import FakeExtractor
 

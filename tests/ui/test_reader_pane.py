@@ -18,11 +18,14 @@ from tests.ui.conftest import make_context
 from tests.ui.documents_factory import add_document
 
 # The offscreen platform's own complaints when windows (and tooltips) are shown.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
-                                       "This plugin does not support raise")
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints", "This plugin does not support raise"
+)
 WAIT_MS = 10_000
-HOSTILE = ('Before <img src="http://127.0.0.1:9/x.png"> middle <a href="file:///etc/passwd">x</a> '
-           "and <script>alert(1)</script> after &amp; <b>bold</b>\n")
+HOSTILE = (
+    'Before <img src="http://127.0.0.1:9/x.png"> middle <a href="file:///etc/passwd">x</a> '
+    "and <script>alert(1)</script> after &amp; <b>bold</b>\n"
+)
 
 
 def make_reader(ctx: UiContext, qtbot) -> ReaderPane:  # type: ignore[no-untyped-def]
@@ -76,8 +79,14 @@ def test_entity_highlights_have_the_right_spans_and_colours(ui_ctx: UiContext, q
     settle(ui_ctx, qtbot)
     text = lib.document(a).text
     shown = {(text[s:e], kind) for s, e, kind in reader.highlighted()}
-    assert shown == {("Vladimir Voronkov", "person"), ("Voronkov", "person"), ("OSCE", "organisation"),
-                     ("Regional Cooperation", "organisation"), ("Tashkent", "place"), ("Uzbekistan", "place")}
+    assert shown == {
+        ("Vladimir Voronkov", "person"),
+        ("Voronkov", "person"),
+        ("OSCE", "organisation"),
+        ("Regional Cooperation", "organisation"),
+        ("Tashkent", "place"),
+        ("Uzbekistan", "place"),
+    }
     expected = sorted((m.start, m.end, m.type) for m in lib.document_mentions(a))
     assert sorted(reader.highlighted()) == expected
     # three distinct colours, applied as backgrounds of the selections
@@ -86,13 +95,14 @@ def test_entity_highlights_have_the_right_spans_and_colours(ui_ctx: UiContext, q
     # the selection's own text agrees with the mention (offsets line up with Qt's)
     for selection in reader.text_edit.extraSelections():
         start = selection.cursor.selectionStart()
-        assert selection.cursor.selectedText() == text[start:selection.cursor.selectionEnd()]
+        assert selection.cursor.selectedText() == text[start : selection.cursor.selectionEnd()]
 
 
 def test_type_toggles_remove_and_restore_highlights(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     reader = make_reader(ui_ctx, qtbot)
     reader.open_document(doc_id(ui_ctx.library, "a.txt"))
     settle(ui_ctx, qtbot)
+
     def kinds() -> set[str]:
         return {k for _, _, k in reader.highlighted()}
 
@@ -117,7 +127,7 @@ def test_search_hits_count_and_f3_navigation(ui_ctx: UiContext, qtbot) -> None: 
     assert reader.hit_count == 2
     assert reader.text_edit.textCursor().selectionStart() == first  # opened at the first hit
     assert reader.hit_label.text() == "hit 1 of 2"
-    assert ("hit" in {k for _, _, k in reader.highlighted()})
+    assert "hit" in {k for _, _, k in reader.highlighted()}
     assert (first, first + 8, "hit") in reader.highlighted()
     reader.next_hit()
     assert reader.text_edit.textCursor().selectionStart() == second
@@ -154,8 +164,9 @@ def test_position_selects_the_mention_there(ui_ctx: UiContext, qtbot) -> None:  
 
 def test_markup_is_shown_literally_and_nothing_is_loaded(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     root = ui_ctx.library.root
-    hostile = add_document(root, HOSTILE, title='<img src="http://127.0.0.1:9/t.png"> title', name="h.html",
-                           file_type="html")
+    hostile = add_document(
+        root, HOSTILE, title='<img src="http://127.0.0.1:9/t.png"> title', name="h.html", file_type="html"
+    )
     ctx = make_context(root)
     try:
         reader = make_reader(ctx, qtbot)
@@ -238,8 +249,15 @@ def test_find_bar_counts_and_steps(ui_ctx: UiContext, qtbot) -> None:  # type: i
 
 
 def pdf(ctx: UiContext) -> int:
-    return add_document(ctx.library.root, "", title="Annual <report>", name="rep.pdf", date="2024-02-02",
-                        file_type="pdf", pages=["First page text.\n", "Second page text.\n", "Third.\n"])
+    return add_document(
+        ctx.library.root,
+        "",
+        title="Annual <report>",
+        name="rep.pdf",
+        date="2024-02-02",
+        file_type="pdf",
+        pages=["First page text.\n", "Second page text.\n", "Third.\n"],
+    )
 
 
 def test_page_label_and_citation(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -305,7 +323,7 @@ def test_corrections_refresh_the_highlights(ui_ctx: UiContext, qtbot) -> None:  
 
 
 def test_characters_beyond_the_bmp_keep_highlights_aligned(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
-    text = "\U0001F600\U0001F4C4 Vladimir Voronkov went to Tashkent. \U0001F30D Tashkent"
+    text = "\U0001f600\U0001f4c4 Vladimir Voronkov went to Tashkent. \U0001f30d Tashkent"
     root = ui_ctx.library.root
     doc = add_document(root, text, title="Emoji", name="e.txt")
     ctx = make_context(root)
@@ -327,7 +345,7 @@ def test_characters_beyond_the_bmp_keep_highlights_aligned(ui_ctx: UiContext, qt
 
 
 def test_long_lines_are_broken_without_moving_offsets() -> None:
-    line = ("word " * (LONG_LINE // 2))
+    line = "word " * (LONG_LINE // 2)
     text = "short line\n" + line + "\nend"
     shown = breakable(text)
     assert len(shown) == len(text)
@@ -351,8 +369,9 @@ def test_highlights_follow_the_scrolled_region(ui_ctx: UiContext, qtbot, monkeyp
     assert starts and max(starts) < len(text) // 10  # only around what is on screen
     bar = reader.text_edit.verticalScrollBar()
     bar.setValue(bar.maximum())
-    qtbot.waitUntil(lambda: text.rindex("Tashkent") in [s for s, _, k in reader.highlighted() if k == "hit"],
-                    timeout=1000)
+    qtbot.waitUntil(
+        lambda: text.rindex("Tashkent") in [s for s, _, k in reader.highlighted() if k == "hit"], timeout=1000
+    )
     starts = [s for s, _, k in reader.highlighted() if k == "hit"]
     assert min(starts) > len(text) // 2
 
@@ -391,8 +410,11 @@ def test_a_changed_document_is_reopened_at_the_same_place(ui_ctx: UiContext, qtb
     assert reader.hit_count == 1
 
 
-def test_header_counts_the_import_warnings_and_lists_them_in_its_tooltip(ui_ctx: UiContext, qtbot,  # type: ignore[no-untyped-def]
-                                                                        tmp_path: Path) -> None:
+def test_header_counts_the_import_warnings_and_lists_them_in_its_tooltip(
+    ui_ctx: UiContext,
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     from dataclasses import replace
 
     from ctviewer.library import Library
@@ -411,8 +433,11 @@ def test_header_counts_the_import_warnings_and_lists_them_in_its_tooltip(ui_ctx:
     reader.open_document(outcome.document_id)
     assert reader.meta_label.text().endswith(" · TXT · text truncated · 3 import warnings")
     tip = reader.meta_label.toolTip()
-    for warning in ("NUL characters removed", "text truncated at 1,000 characters",
-                    "people, organisations and places are looked for in the first 500 characters only"):
+    for warning in (
+        "NUL characters removed",
+        "text truncated at 1,000 characters",
+        "people, organisations and places are looked for in the first 500 characters only",
+    ):
         assert f"<li>{warning}</li>" in tip
     reader.open_document(doc_id(ui_ctx.library, "a.txt"))
     assert reader.meta_label.toolTip() == ""

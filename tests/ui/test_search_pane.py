@@ -52,8 +52,10 @@ def shown_ids(pane: SearchPane) -> list[int]:
 # -- the model ------------------------------------------------------------------------------
 def test_model_passes_qt_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     model = SearchResultListModel()
-    hits = [SearchHit(id=i, score=10.0 - i, title=f"Doc {i}", date="2022-01-0" + str(i), snippet="a <mark>b</mark>")
-            for i in range(1, 4)]
+    hits = [
+        SearchHit(id=i, score=10.0 - i, title=f"Doc {i}", date="2022-01-0" + str(i), snippet="a <mark>b</mark>")
+        for i in range(1, 4)
+    ]
     model.set_hits(hits, {1: "pdf"}, total=7)
     qtmodeltester.check(model)
     model.append_hits([SearchHit(id=9, score=1.0, title="Nine"), hits[0]], {}, total=7)
@@ -88,8 +90,7 @@ def test_typing_a_name_finds_the_three_documents(pane: SearchPane, ui_ctx: UiCon
     assert all("<mark>" in (pane.model.row_at(r).snippet or "") for r in range(3))
 
 
-def test_quick_keystrokes_give_one_result_set_for_the_last_query(pane: SearchPane, ui_ctx: UiContext,
-                                                                 qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_quick_keystrokes_give_one_result_set_for_the_last_query(pane: SearchPane, ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     finished: list[tuple[str, int]] = []
     pane.search_finished.connect(lambda q, n: finished.append((q, n)))
     pane.focus_query()
@@ -132,8 +133,7 @@ def test_an_example_in_the_hint_runs(pane: SearchPane, qtbot) -> None:  # type: 
 
 
 # -- facets ---------------------------------------------------------------------------------
-def test_clicking_a_place_facet_narrows_and_its_chip_widens_again(pane: SearchPane, ui_ctx: UiContext,
-                                                                  qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_place_facet_narrows_and_its_chip_widens_again(pane: SearchPane, ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     search(pane, qtbot, "Voronkov")
     assert set(pane.facets.values("place")) == {"Tashkent", "Uzbekistan", "Jordan"}
     assert pane.facets.values("year") == ["2023", "2022", "2021"]
@@ -172,15 +172,18 @@ def test_enter_on_a_facet_value_toggles_it(pane: SearchPane, qtbot) -> None:  # 
     assert finished.args == ["Tashkent", 3]
 
 
-@pytest.mark.parametrize(("facet", "value", "expected"), [
-    ("person", "Vladimir Voronkov", 3),
-    ("person", "Zhang Ming", 1),
-    ("organisation", "Organization for Security and Co-operation in Europe", 3),
-    ("organisation", "Shanghai Cooperation Organisation", 1),
-    ("place", "Uzbekistan", 1),
-    ("year", "2022", 1),
-    ("type", "txt", 3),
-])
+@pytest.mark.parametrize(
+    ("facet", "value", "expected"),
+    [
+        ("person", "Vladimir Voronkov", 3),
+        ("person", "Zhang Ming", 1),
+        ("organisation", "Organization for Security and Co-operation in Europe", 3),
+        ("organisation", "Shanghai Cooperation Organisation", 1),
+        ("place", "Uzbekistan", 1),
+        ("year", "2022", 1),
+        ("type", "txt", 3),
+    ],
+)
 def test_facet_terms_are_accepted_by_the_core(ui_ctx: UiContext, facet: str, value: str, expected: int) -> None:
     term = facet_term(facet, value)
     assert ui_ctx.library.search(term).total == expected
@@ -229,8 +232,7 @@ def test_a_syntax_error_shows_a_plain_message(pane: SearchPane, qtbot) -> None: 
 
 
 # -- activation and keyboard ---------------------------------------------------------------
-def test_enter_on_a_result_emits_its_id_and_the_query(pane: SearchPane, ui_ctx: UiContext,
-                                                      qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_enter_on_a_result_emits_its_id_and_the_query(pane: SearchPane, ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     search(pane, qtbot, "Uzbekistan OR Gherman")
     assert pane.model.rowCount() == 2
     pane.focus_query()
@@ -273,8 +275,9 @@ def test_syntax_help_lists_the_field_syntax(pane: SearchPane, qtbot) -> None:  #
 
 
 # -- more results ---------------------------------------------------------------------------
-def test_more_fetches_the_next_page(pane: SearchPane, ui_ctx: UiContext, qtbot,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_more_fetches_the_next_page(
+    pane: SearchPane, ui_ctx: UiContext, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(pane, "PAGE_SIZE", 2)
     search(pane, qtbot, "Tashkent")
     assert pane.model.rowCount() == 2 and pane.model.total == 3
@@ -303,8 +306,14 @@ HOSTILE = "<img src=x><script>alert(1)</script>"
 
 
 def test_result_html_escapes_title_and_snippet() -> None:
-    row = ResultRow(id=1, title=HOSTILE, date="2022-01-01", file_type="html", score=3.2,
-                    snippet="a &lt;img src=x&gt; <mark>word</mark> &amp; <script>")
+    row = ResultRow(
+        id=1,
+        title=HOSTILE,
+        date="2022-01-01",
+        file_type="html",
+        score=3.2,
+        snippet="a &lt;img src=x&gt; <mark>word</mark> &amp; <script>",
+    )
     built = result_html(row, "#777777")
     assert "<img" not in built and "<script" not in built
     assert "&lt;img src=x&gt;&lt;script&gt;" in built

@@ -27,9 +27,18 @@ DOCS = 60
 def big_ctx(qtbot, tmp_path: Path) -> Iterator[UiContext]:  # type: ignore[no-untyped-def]
     root = tmp_path / "archive"
     Library.open(root).close()
-    add_documents(root, [(f"Report {n:02d}", f"r{n}.txt", "2020-01-01",
-                          f"Paragraph {n}. " + "Filler words here. " * n + "The security council met on sanctions.")
-                         for n in range(DOCS)])
+    add_documents(
+        root,
+        [
+            (
+                f"Report {n:02d}",
+                f"r{n}.txt",
+                "2020-01-01",
+                f"Paragraph {n}. " + "Filler words here. " * n + "The security council met on sanctions.",
+            )
+            for n in range(DOCS)
+        ],
+    )
     ctx = make_context(root)
     yield ctx
     ctx.runner.shutdown()
@@ -62,12 +71,16 @@ def small_pane(ctx: UiContext, qtbot) -> SearchPane:  # type: ignore[no-untyped-
 def search_and_settle(pane: SearchPane, ctx: UiContext, qtbot, query: str) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(pane.search_finished, timeout=WAIT_MS):
         pane.set_query(query)
-    qtbot.waitUntil(lambda: not pane.snippets_pending() and not pane.model.missing_snippets(pane.visible_rows()),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: not pane.snippets_pending() and not pane.model.missing_snippets(pane.visible_rows()), timeout=WAIT_MS
+    )
 
 
-def test_results_arrive_without_snippets_then_only_visible_rows_get_them(big_ctx: UiContext, qtbot,  # type: ignore[no-untyped-def]
-                                                                         calls: list) -> None:
+def test_results_arrive_without_snippets_then_only_visible_rows_get_them(
+    big_ctx: UiContext,
+    qtbot,  # type: ignore[no-untyped-def]
+    calls: list,
+) -> None:
     pane = small_pane(big_ctx, qtbot)
     rows_when_shown: list[ResultRow] = []
     pane.search_finished.connect(lambda *_: rows_when_shown.extend(pane.model.rows()))
@@ -102,8 +115,9 @@ def test_a_new_query_drops_the_pending_snippet_requests(big_ctx: UiContext, qtbo
     pane.set_query("sanctions")  # the old rows go; their queued snippet request must not run
     release.set()
     qtbot.waitUntil(lambda: pane.query == "sanctions", timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not pane.snippets_pending() and not pane.model.missing_snippets(pane.visible_rows()),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: not pane.snippets_pending() and not pane.model.missing_snippets(pane.visible_rows()), timeout=WAIT_MS
+    )
     big_ctx.runner.wait_idle()
     assert calls and all(query == "sanctions" for query, _ in calls)
     first = pane.model.row_at(pane.visible_rows().start).snippet or ""

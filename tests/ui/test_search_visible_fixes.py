@@ -61,13 +61,17 @@ def test_a_hit_on_an_entity_paints_over_it_opaquely_and_keeps_the_underline(qtbo
     text = "Opening remarks by Vladimir Voronkov in Tashkent."
     document = QTextDocument(text)
     start = text.index("Vladimir")
-    mention = DocumentMention(id=1, start=start, end=start + len("Vladimir Voronkov"), entity_id=1, type="person",
-                              name="Vladimir Voronkov")
+    mention = DocumentMention(
+        id=1, start=start, end=start + len("Vladimir Voronkov"), entity_id=1, type="person", name="Vladimir Voronkov"
+    )
     hit = (text.index("Voronkov"), text.index("Voronkov") + 8)
-    selections = build_selections(document, OffsetMap(text), (0, len(text)), mention_spans([mention]), ["person"],
-                                  [plain_spans([hit])])
-    assert [s.format.background().color().rgba() for s in selections] == [KIND_COLOURS["person"].rgba(),
-                                                                          KIND_COLOURS["hit"].rgba()]
+    selections = build_selections(
+        document, OffsetMap(text), (0, len(text)), mention_spans([mention]), ["person"], [plain_spans([hit])]
+    )
+    assert [s.format.background().color().rgba() for s in selections] == [
+        KIND_COLOURS["person"].rgba(),
+        KIND_COLOURS["hit"].rgba(),
+    ]
     hit_format = char_format("hit")
     assert hit_format.background().color().alpha() == 255  # covers the entity's tint: no mixed colour
     assert not hit_format.hasProperty(hit_format.Property.TextUnderlineStyle)  # the entity's underline stays

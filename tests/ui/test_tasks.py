@@ -123,8 +123,10 @@ def test_cancel_before_start_skips_the_task_and_silences_its_callbacks(harness: 
     ran: list[str] = []
     callbacks: list[str] = []
     task = harness.runner.submit(
-        "write", lambda lib, ctx: ran.append("ran"),
-        on_done=lambda v: callbacks.append("done"), on_error=lambda e, d: callbacks.append("error"),
+        "write",
+        lambda lib, ctx: ran.append("ran"),
+        on_done=lambda v: callbacks.append("done"),
+        on_error=lambda e, d: callbacks.append("error"),
         on_finished=lambda: callbacks.append("finished"),
     )
     assert task in harness.runner.active()
@@ -161,8 +163,7 @@ def test_stale_read_tasks_are_skipped_and_only_the_newest_answers(harness: Harne
     for query in ("v", "vo", "vor", "voro"):
         if previous is not None:
             previous.cancel()
-        previous = harness.runner.submit("read", lambda lib, ctx, q=query: ran.append(q) or q,
-                                         on_done=answers.append)
+        previous = harness.runner.submit("read", lambda lib, ctx, q=query: ran.append(q) or q, on_done=answers.append)
     release.set()
     qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
     assert harness.runner.wait_idle(10_000)

@@ -36,8 +36,9 @@ def instances(qtbot, tmp_path: Path) -> Iterator[tuple[MainWindow, MainWindow]]:
     windows: list[MainWindow] = []
     for name in ("a", "b"):
         ctx = make_context(root)
-        window = MainWindow(ctx, QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat),
-                            sample_root=tmp_path / "sample")
+        window = MainWindow(
+            ctx, QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat), sample_root=tmp_path / "sample"
+        )
         qtbot.addWidget(window)
         window.show()
         window.safety.start()
