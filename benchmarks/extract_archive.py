@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"comparison on {len(texts)} documents, {words:,} words:")
         import spacy
 
-        from ctviewer.entities_workers import ExtractorPool
+        from ctviewer.entities.workers import ExtractorPool
         from ctviewer.extract.pipeline import MODEL_NAME, Extractor
 
         # The same texts through ctviewer's extraction alone (no storing, no re-indexing) and

@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from ungd import speech_files  # noqa: E402
 
-from ctviewer.backups import auto_backup, list_backups  # noqa: E402
+from ctviewer.archive.backups import auto_backup, list_backups  # noqa: E402
 from ctviewer.errors import KnownError  # noqa: E402
 from ctviewer.library import Library  # noqa: E402
 

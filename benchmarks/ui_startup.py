@@ -178,7 +178,7 @@ def speech_parts(files: list[Path], wanted: int) -> Iterator[tuple[str, str | No
 def build_direct(root: Path) -> None:
     """~100,000 small documents written straight into the database, then a full reindex."""
     from ctviewer.db import documents
-    from ctviewer.domain import ExtractedText
+    from ctviewer.domain.documents import ExtractedText
     from ctviewer.library import Library
 
     started = time.perf_counter()

@@ -44,7 +44,7 @@ from ungd import sample, speech_files  # noqa: E402
 
 from ctviewer.db.backup import verify_database  # noqa: E402
 from ctviewer.db.engine import JOURNAL_SIZE_LIMIT, Database  # noqa: E402
-from ctviewer.domain import ImportReport  # noqa: E402
+from ctviewer.domain.imports import ImportReport  # noqa: E402
 from ctviewer.library import Library  # noqa: E402
 
 UNPACKED = Path("/tmp/lead/bench/ungd")

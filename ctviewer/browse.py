@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ctviewer.annotations_records import AnnotationFilter, AnnotationRecord, AnnotationSort
 from ctviewer.db import annotations as annotation_queries
 from ctviewer.db import listing
 from ctviewer.db.listing import ListSort
-from ctviewer.domain import ImportOutcome, ImportReport
+from ctviewer.domain.annotations import AnnotationFilter, AnnotationRecord, AnnotationSort
+from ctviewer.domain.imports import ImportOutcome, ImportReport
 
 if TYPE_CHECKING:
     from ctviewer.library import Library

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ctviewer.db import entity_listing
-from ctviewer.domain import EntityType
-from ctviewer.entities_records import EntitySort
+from ctviewer.domain.entities import EntitySort, EntityType
 
 if TYPE_CHECKING:
     from ctviewer.library import Library

@@ -11,8 +11,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ctviewer import backups, recovery
-from ctviewer.annotations_records import (
+from ctviewer.archive import backups, recovery
+from ctviewer.archive.backups import BackupInfo
+from ctviewer.archive.folder import Archive
+from ctviewer.archive.index_sync import IndexSync
+from ctviewer.archive.recovery import PendingRecovery
+from ctviewer.db import annotations as annotation_queries
+from ctviewer.db import documents, meta
+from ctviewer.db import entities as entity_queries
+from ctviewer.domain.annotations import (
     AnnotationChange,
     AnnotationFilter,
     AnnotationImportReport,
@@ -23,13 +30,9 @@ from ctviewer.annotations_records import (
     ReextractReport,
     TagCount,
 )
-from ctviewer.archive import Archive
-from ctviewer.backups import BackupInfo
-from ctviewer.db import annotations as annotation_queries
-from ctviewer.db import documents, meta
-from ctviewer.db import entities as entity_queries
-from ctviewer.domain import CheckReport, DocumentRecord, DocumentSummary, EntityType, ImportReport, SearchResult
-from ctviewer.entities_records import (
+from ctviewer.domain.checks import CheckReport
+from ctviewer.domain.documents import DocumentRecord, DocumentSummary
+from ctviewer.domain.entities import (
     Cooccurrence,
     DatedRole,
     DocumentMention,
@@ -38,20 +41,21 @@ from ctviewer.entities_records import (
     EntityRecord,
     EntitySort,
     EntitySummary,
+    EntityType,
     ExtractionReport,
     MentionRecord,
     SuggestionRecord,
 )
+from ctviewer.domain.imports import ImportReport
+from ctviewer.domain.search import SearchResult
 from ctviewer.errors import ArchiveBusyError, ArchiveError, NotFoundError
-from ctviewer.indexing import IndexSync
-from ctviewer.recovery import PendingRecovery
 from ctviewer.search import IndexDamaged
 from ctviewer.settings import Settings
 
 if TYPE_CHECKING:
-    from ctviewer.annotations import AnnotationService
-    from ctviewer.entities import EntityService, MentionExtractor
-    from ctviewer.importer import OutcomeSink
+    from ctviewer.annotations.service import AnnotationService
+    from ctviewer.entities.service import EntityService, MentionExtractor
+    from ctviewer.importing.importer import OutcomeSink
 
 Progress = Callable[[int, int | None, str], None]
 Cancelled = Callable[[], bool]
@@ -116,11 +120,11 @@ class Library:
         on_outcome: OutcomeSink | None = None,
         workers: int | None = None,
     ) -> ImportReport:
-        """Import files and folders (see :mod:`ctviewer.importer`); ``workers``: processes that
+        """Import files and folders (see :mod:`ctviewer.importing.importer`); ``workers``: processes that
         read the files (default: the settings', one per CPU)."""
         with self.archive.writing():
             self.index.repair()
-            from ctviewer.importer import Importer  # the readers stay off quick commands' start-up
+            from ctviewer.importing.importer import Importer  # the readers stay off quick commands' start-up
 
             report, _run = Importer(self.archive, self.index, self.settings).run(
                 paths, progress=progress, cancelled=cancelled, on_outcome=on_outcome, workers=workers
@@ -194,7 +198,7 @@ class Library:
     @property
     def entity_service(self) -> EntityService:
         if self._entities is None:
-            from ctviewer.entities import EntityService  # extraction code stays off quick commands
+            from ctviewer.entities.service import EntityService  # extraction code stays off quick commands
 
             self._entities = EntityService(
                 self.archive, self.index, extractor=self._extractor, max_chars=self.settings.limits.max_extract_chars
@@ -314,7 +318,7 @@ class Library:
     @property
     def annotation_service(self) -> AnnotationService:
         if self._annotations is None:
-            from ctviewer.annotations import AnnotationService
+            from ctviewer.annotations.service import AnnotationService
 
             self._annotations = AnnotationService(self.archive, self.index, self.settings)
         return self._annotations
@@ -417,7 +421,7 @@ class Library:
 
     def export_annotations(self, format: ExportFormat, filter: AnnotationFilter | None = None) -> str:
         """Markdown (briefings, by document), CSV, or W3C Web Annotation JSON-LD (exchange)."""
-        from ctviewer import annotations_exchange as exchange
+        from ctviewer.annotations import exchange
 
         records = self.annotations(filter, sort="document_date")
         if format == "w3c":
@@ -521,7 +525,7 @@ class Library:
         return pending
 
     def check(self, *, repair: bool = False) -> CheckReport:
-        from ctviewer.checks import check_archive
+        from ctviewer.archive.checks import check_archive
 
         return check_archive(self, repair=repair)
 

@@ -1,7 +1,7 @@
 """Queries and writes for passage annotations. Sessions in, frozen records out.
 
 The caller owns the transaction (one durable write per analyst action, see
-:mod:`ctviewer.annotations`).
+:mod:`ctviewer.annotations.service`).
 """
 
 from __future__ import annotations
@@ -13,14 +13,6 @@ from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, u
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ctviewer.annotations_records import (
-    AnnotationFilter,
-    AnnotationRecord,
-    AnnotationSort,
-    ColorRecord,
-    LinkedEntity,
-    TagCount,
-)
 from ctviewer.db.documents import DocumentFields, EntityFields, FieldsProvider
 from ctviewer.db.models import (
     Annotation,
@@ -30,6 +22,14 @@ from ctviewer.db.models import (
     Document,
     Entity,
     Mention,
+)
+from ctviewer.domain.annotations import (
+    AnnotationFilter,
+    AnnotationRecord,
+    AnnotationSort,
+    ColorRecord,
+    LinkedEntity,
+    TagCount,
 )
 
 _CHUNK = 500

@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ctviewer.db.models import Document, DocumentText
-from ctviewer.domain import DocumentRecord, DocumentSummary, ExtractedText, IndexEntry, PageSpan
+from ctviewer.domain.documents import DocumentRecord, DocumentSummary, ExtractedText, PageSpan
+from ctviewer.domain.search import IndexEntry
 
 SortKey = Literal["id", "title", "date", "imported_at"]
 

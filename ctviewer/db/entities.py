@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ctviewer.db.documents import DocumentFields, EntityFields
 from ctviewer.db.models import Document, DocumentText, Entity, EntityAlias, Mention, MergeSuggestion, Role
-from ctviewer.domain import EntityType
-from ctviewer.entities_records import (
+from ctviewer.domain.entities import (
     Cooccurrence,
     DatedRole,
     DocumentMention,
@@ -24,6 +23,7 @@ from ctviewer.entities_records import (
     EntityRecord,
     EntitySort,
     EntitySummary,
+    EntityType,
     MentionRecord,
     RoleSummary,
     SuggestionRecord,

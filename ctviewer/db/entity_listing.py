@@ -10,8 +10,7 @@ from sqlalchemy import ColumnElement, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ctviewer.db.models import Entity, EntityAlias, Mention
-from ctviewer.domain import EntityType
-from ctviewer.entities_records import EntitySort
+from ctviewer.domain.entities import EntitySort, EntityType
 
 
 def _like_escape(text: str) -> str:

@@ -65,7 +65,7 @@ def remove_stale(session: Session, ids: Iterable[int]) -> None:
 INDEX_REBUILD = "index_rebuild"
 # The database was just restored or salvaged and the analyst has not yet said it holds what they
 # expected: automatic jobs (backups and their rotation) wait, so they cannot rotate away the
-# backups the analyst may still want (RELIABILITY T11). JSON, see ctviewer.recovery.
+# backups the analyst may still want (RELIABILITY T11). JSON, see ctviewer.archive.recovery.
 RECOVERY_PENDING = "recovery_pending"
 
 

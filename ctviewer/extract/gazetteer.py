@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ctviewer.domain import ENTITY_TYPES, EntityType
+from ctviewer.domain.entities import ENTITY_TYPES, EntityType
 from ctviewer.extract.keys import name_key
 
 GAZETTEER_FILENAME = "gazetteer.yaml"

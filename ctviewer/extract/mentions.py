@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ctviewer.domain import EntityType
+from ctviewer.domain.entities import EntityType
 from ctviewer.extract.gazetteer import Gazetteer
 from ctviewer.extract.model import Mention, MentionSource
 from ctviewer.extract.roles import TITLE_RE, find_role

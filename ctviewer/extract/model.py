@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ctviewer.domain import EntityType
+from ctviewer.domain.entities import EntityType
 
 MentionSource = Literal["ner", "gazetteer", "propagated", "role"]
 

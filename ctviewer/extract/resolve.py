@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ctviewer.domain import EntityType
+from ctviewer.domain.entities import EntityType
 from ctviewer.extract.gazetteer import Gazetteer, load_gazetteer
 from ctviewer.extract.keys import _loose_token, name_key, person_loose_key, person_tokens, strip_un_prefix
 from ctviewer.extract.model import Mention

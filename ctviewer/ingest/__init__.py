@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ctviewer.domain import ExtractedText, FileType, PageSpan
+from ctviewer.domain.documents import ExtractedText, FileType, PageSpan
 from ctviewer.errors import RejectedFile
 from ctviewer.ingest import cleanup, metadata
 from ctviewer.ingest.model import Draft

@@ -29,7 +29,7 @@ import itertools
 import re
 from collections import Counter
 
-from ctviewer.domain import PageSpan
+from ctviewer.domain.documents import PageSpan
 
 _CHAR_MAP: dict[int, str | None] = {
     ord(k): v

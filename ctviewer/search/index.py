@@ -24,7 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from ctviewer.domain import IndexEntry, SearchHit, SearchResult
+from ctviewer.domain.search import IndexEntry, SearchHit, SearchResult
 from ctviewer.errors import ArchiveBusyError, KnownError, StorageError
 from ctviewer.search import query as queries
 from ctviewer.search.facets import CachedFieldFacet, FacetTables, forget_other_segments

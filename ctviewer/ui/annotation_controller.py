@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from ctviewer.annotations_records import AnnotationChange, AnnotationRecord, LinkedEntity
+from ctviewer.domain.annotations import AnnotationChange, AnnotationRecord, LinkedEntity
 from ctviewer.errors import KnownError
 from ctviewer.ui.annotation_dialog import AnnotationDialog, AnnotationDraft
 from ctviewer.ui.context import UiContext

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import entity_browse
-from ctviewer.annotations_records import AnnotationRecord, LinkedEntity
+from ctviewer.domain.annotations import AnnotationRecord, LinkedEntity
 from ctviewer.errors import KnownError
 from ctviewer.ui.annotations_model import color_swatch
 from ctviewer.ui.context import UiContext

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.annotations_records import AnnotationChange, AnnotationFilter, AnnotationImportReport
+from ctviewer.domain.annotations import AnnotationChange, AnnotationFilter, AnnotationImportReport
 from ctviewer.errors import KnownError
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.tasks import Task

@@ -15,8 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from ctviewer import browse
-from ctviewer.annotations_exchange import CSS_COLORS
-from ctviewer.annotations_records import AnnotationFilter, AnnotationRecord, AnnotationSort
+from ctviewer.annotations.exchange import CSS_COLORS
+from ctviewer.domain.annotations import AnnotationFilter, AnnotationRecord, AnnotationSort
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.tasks import Task
 

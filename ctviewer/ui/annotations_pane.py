@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
-from ctviewer.annotations_records import AnnotationChange, AnnotationFilter, AnnotationRecord, AnnotationSort
+from ctviewer.domain.annotations import AnnotationChange, AnnotationFilter, AnnotationRecord, AnnotationSort
 from ctviewer.errors import KnownError
 from ctviewer.ui.annotations_model import AnnotationTableModel, color_swatch
 from ctviewer.ui.context import UiContext

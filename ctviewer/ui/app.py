@@ -104,7 +104,7 @@ class ArchiveSession(QObject):
 
     def _recover_at_open(self, root: Path, message: str) -> bool:
         """The database is damaged: offer restore or salvage. True when one was done."""
-        from ctviewer.backups import latest_good_backup
+        from ctviewer.archive.backups import latest_good_backup
         from ctviewer.paths import ArchivePaths
         from ctviewer.ui.archive_safety import describe_backup
 
@@ -129,7 +129,7 @@ class ArchiveSession(QObject):
         return "restore" if restore is not None and clicked is restore else "salvage" if clicked is salvage else None
 
     def _run_recovery(self, root: Path, kind: str, backup: str | None) -> bool:
-        from ctviewer.recovery import restore_archive, salvage_archive
+        from ctviewer.archive.recovery import restore_archive, salvage_archive
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.backups import AUTO_INTERVAL, BackupInfo
+from ctviewer.archive.backups import AUTO_INTERVAL, BackupInfo
+from ctviewer.archive.recovery import PendingRecovery
 from ctviewer.errors import DamagedArchiveError, KnownError
-from ctviewer.recovery import PendingRecovery
 from ctviewer.ui.status_bar import human_size
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.entities_records import EntityChange, MentionRecord
+from ctviewer.domain.entities import EntityChange, MentionRecord
 from ctviewer.errors import KnownError
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import rich_tooltip

@@ -13,8 +13,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from ctviewer.domain import EntityType
-from ctviewer.entities_records import EntityRecord, EntitySort, RoleSummary
+from ctviewer.domain.entities import EntityRecord, EntitySort, EntityType, RoleSummary
 from ctviewer.entity_browse import entity_ids
 from ctviewer.library import Library
 

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.domain import ENTITY_TYPES, EntityType
-from ctviewer.entities_records import EntityChange, EntityRecord
+from ctviewer.domain.entities import ENTITY_TYPES, EntityChange, EntityRecord, EntityType
 from ctviewer.ui import correction_dialogs
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import EntityTableModel

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.annotations_records import AnnotationFilter
-from ctviewer.entities_records import EntityRecord, MentionRecord
+from ctviewer.domain.annotations import AnnotationFilter
+from ctviewer.domain.entities import EntityRecord, MentionRecord
 from ctviewer.ui.annotations_model import color_swatch as annotation_swatch
 from ctviewer.ui.annotations_model import one_line
 from ctviewer.ui.context import UiContext

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from ctviewer.domain import ImportOutcome, ImportReport
-from ctviewer.entities_records import ExtractionReport
+from ctviewer.domain.entities import ExtractionReport
+from ctviewer.domain.imports import ImportOutcome, ImportReport
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.crash_dialog import report_exception
 from ctviewer.ui.import_report_dialog import ImportReportDialog

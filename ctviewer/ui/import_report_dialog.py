@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer.browse import ImportRunSummary
-from ctviewer.domain import ImportOutcome, ImportReport
-from ctviewer.entities_records import ExtractionReport
+from ctviewer.domain.entities import ExtractionReport
+from ctviewer.domain.imports import ImportOutcome, ImportReport
 
 
 def summary_line(report: ImportReport) -> str:

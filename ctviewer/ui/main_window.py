@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
-from ctviewer.annotations_records import AnnotationImportReport, AnnotationRecord
+from ctviewer.domain.annotations import AnnotationImportReport, AnnotationRecord
 from ctviewer.errors import KnownError
 from ctviewer.paths import sample_archive_dir
 from ctviewer.ui.annotation_controller import AnnotationController

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
-from ctviewer.annotations_records import AnnotationRecord, ColorRecord
+from ctviewer.domain.annotations import AnnotationRecord, ColorRecord
 from ctviewer.ui.annotations_model import color_swatch, one_line
 from ctviewer.ui.reader_highlights import plain_tooltip
 

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
-from ctviewer.annotations_records import AnnotationRecord
-from ctviewer.entities_records import DocumentMention
+from ctviewer.domain.annotations import AnnotationRecord
+from ctviewer.domain.entities import DocumentMention
 
 ENTITY_KINDS: tuple[str, ...] = ("person", "organisation", "place")
 KIND_LABELS = {"person": "People", "organisation": "Organisations", "place": "Places"}

@@ -40,9 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
-from ctviewer.annotations_records import AnnotationChange, AnnotationRecord
-from ctviewer.domain import DocumentRecord
-from ctviewer.entities_records import DocumentMention
+from ctviewer.domain.annotations import AnnotationChange, AnnotationRecord
+from ctviewer.domain.documents import DocumentRecord
+from ctviewer.domain.entities import DocumentMention
 from ctviewer.errors import KnownError, NotFoundError
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.icons import icon

@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
 
-from ctviewer.domain import PageSpan
+from ctviewer.domain.documents import PageSpan
 
 
 class PlainDocument(QTextDocument):

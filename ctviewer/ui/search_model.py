@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ctviewer.domain import SearchHit
+from ctviewer.domain.search import SearchHit
 
 Index = QModelIndex | QPersistentModelIndex
 

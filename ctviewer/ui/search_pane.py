@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctviewer import browse
-from ctviewer.domain import SearchResult
+from ctviewer.domain.search import SearchResult
 from ctviewer.errors import KnownError
 from ctviewer.search import IndexDamaged
 from ctviewer.ui.facets_view import FacetsPane

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.domain import EntityType
-from ctviewer.entities_records import EntityChange, SuggestionRecord
+from ctviewer.domain.entities import EntityChange, EntityType, SuggestionRecord
 from ctviewer.ui import correction_dialogs
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import rich_tooltip

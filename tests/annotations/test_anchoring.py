@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctviewer.annotations_anchoring import CONTEXT, AnchorError, anchor_at, anchor_quote, reanchor
+from ctviewer.annotations.anchoring import CONTEXT, AnchorError, anchor_at, anchor_quote, reanchor
 
 TEXT = (
     "The Council adopted resolution 2178 on foreign terrorist fighters. Member States shall prevent "

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from ctviewer.annotations import AnnotationError
-from ctviewer.annotations_anchoring import AnchorError
-from ctviewer.annotations_records import AnnotationFilter
+from ctviewer.annotations.anchoring import AnchorError
+from ctviewer.annotations.service import AnnotationError
+from ctviewer.domain.annotations import AnnotationFilter
 from ctviewer.errors import NotFoundError
 from ctviewer.library import Library
 
@@ -222,7 +222,7 @@ def test_reextract_reports_a_missing_original(library: Library) -> None:
 def test_writes_within_one_second_leave_no_document_stale(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each write marks the documents of annotations stamped "now" (whole seconds) stale; a
     second write in the same second must not leave the first one's document marked."""
-    import ctviewer.annotations as annotations_module
+    import ctviewer.annotations.service as annotations_module
 
     monkeypatch.setattr(annotations_module, "now_iso", lambda: "2026-11-23T10:00:00")
     library.annotate(doc_id(library, "a.txt"), quote="Tashkent", note="first")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer.annotations_exchange import AnnotationImportError
+from ctviewer.annotations.exchange import AnnotationImportError
 from ctviewer.library import Library
 
 from .conftest import doc_id, open_fake

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer.indexing import IndexSync
+from ctviewer.archive.index_sync import IndexSync
 from ctviewer.library import Library
 
 from ..entities.conftest import FakeExtractor, doc_id, entity_named, open_fake

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ctviewer.archive.lock import WriterLock
+from ctviewer.archive.originals import OriginalStore
 from ctviewer.errors import ArchiveBusyError
-from ctviewer.lock import WriterLock
-from ctviewer.originals import OriginalStore
 from ctviewer.paths import ArchivePaths
 
 
@@ -28,7 +28,7 @@ def test_second_holder_is_refused_with_clear_message(tmp_path: Path) -> None:
 def test_lock_of_a_killed_process_is_not_stale(tmp_path: Path) -> None:
     lock_path = tmp_path / "l"
     code = (
-        "import os, sys; from ctviewer.lock import WriterLock; "
+        "import os, sys; from ctviewer.archive.lock import WriterLock; "
         f"WriterLock(__import__('pathlib').Path({str(lock_path)!r})).acquire(); "
         "print('held', flush=True); os.kill(os.getpid(), 9)"
     )

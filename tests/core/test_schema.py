@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from ctviewer.archive import Archive
+from ctviewer.archive.folder import Archive
 from ctviewer.db import migrations
 from ctviewer.db.models import Base
 from ctviewer.errors import ArchiveError, ArchiveTooNewError, DamagedArchiveError

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer import ingest, preparing
-from ctviewer.importer import Candidate, _Preparer
+from ctviewer import ingest
+from ctviewer.importing import preparing
+from ctviewer.importing.importer import Candidate, _Preparer
 from ctviewer.library import Library
 from ctviewer.settings import Settings
 

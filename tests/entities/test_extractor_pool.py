@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctviewer.entities_workers import SLICE_MENTIONS, ExtractorPool
+from ctviewer.entities.workers import SLICE_MENTIONS, ExtractorPool
 from ctviewer.extract.pipeline import Extractor
 from ctviewer.paths import resources_dir
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ctviewer.domain import EntityType
+from ctviewer.domain.entities import EntityType
 from ctviewer.extract.keys import name_key, person_loose_key
 from ctviewer.extract.model import Mention
 from ctviewer.extract.pipeline import Extractor

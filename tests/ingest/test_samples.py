@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer.domain import ExtractedText
+from ctviewer.domain.documents import ExtractedText
 from ctviewer.ingest import read_document
 from ctviewer.ingest.pdf import text_layer_warnings
 from ctviewer.paths import resources_dir

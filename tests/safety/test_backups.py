@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer import backups
-from ctviewer.backups import list_backups, rotate, take_backup
+from ctviewer.archive import backups
+from ctviewer.archive.backups import list_backups, rotate, take_backup
+from ctviewer.archive.recovery import restore_archive
 from ctviewer.errors import ArchiveError
 from ctviewer.library import Library
 from ctviewer.paths import ArchivePaths
-from ctviewer.recovery import restore_archive
 
 from ..conftest import run_cli
 from ..entities.conftest import doc_id, entity_named, open_fake
@@ -350,8 +350,8 @@ def test_a_damaged_pending_mark_still_pauses(tmp_path: Path) -> None:
     library = open_fake(root, extract=False)
     paths = library.archive.paths
     library.close()
+    from ctviewer.archive.recovery import pending_recovery
     from ctviewer.db import meta
-    from ctviewer.recovery import pending_recovery
 
     meta.put_direct(paths.db, {meta.RECOVERY_PENDING: "{not json"})
     pending = pending_recovery(paths)

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from ctviewer.archive import Archive
+from ctviewer.archive.folder import Archive
 from ctviewer.db.migrations import MIGRATIONS, schema_version
 
 # Runs the real migration, with a statement that takes seconds added to the last step, so the
@@ -22,7 +22,7 @@ from ctviewer.db import migrations
 slow = ("CREATE TABLE slow_step AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
         "LIMIT 50000000) SELECT x FROM c")
 migrations.MIGRATIONS[-1] = (slow, *migrations.MIGRATIONS[-1])
-from ctviewer.archive import Archive
+from ctviewer.archive.folder import Archive
 Archive.open(Path(sys.argv[1]))
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer import archive as archive_module
+from ctviewer.archive import folder as archive_module
 from ctviewer.errors import ArchiveError
 from ctviewer.library import Library
 from ctviewer.paths import ArchivePaths

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctviewer.domain import IndexEntry
+from ctviewer.domain.search import IndexEntry
 from ctviewer.search import SearchIndex
 
 

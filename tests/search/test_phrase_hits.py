@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer.domain import IndexEntry
+from ctviewer.domain.search import IndexEntry
 from ctviewer.search import SearchIndex
 from ctviewer.search.hits import hit_spans
 

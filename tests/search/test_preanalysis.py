@@ -9,7 +9,7 @@ from pathlib import Path
 
 from whoosh import fields
 
-from ctviewer.domain import IndexEntry
+from ctviewer.domain.search import IndexEntry
 from ctviewer.search import SearchIndex, analyse_body
 
 from ..conftest import CORPUS

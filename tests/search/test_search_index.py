@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ctviewer.domain import IndexEntry
+from ctviewer.domain.search import IndexEntry
 from ctviewer.errors import QuerySyntaxError
 from ctviewer.search import BuildCancelled, IndexDamaged, SearchIndex
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ctviewer.db import documents
-from ctviewer.domain import ExtractedText, PageSpan
+from ctviewer.domain.documents import ExtractedText, PageSpan
 from ctviewer.library import Library
 from ctviewer.ui.refcount_guard import pin_singletons
 

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import update
 
-from ctviewer.annotations_records import AnnotationFilter, AnnotationRecord
 from ctviewer.db.models import Annotation
+from ctviewer.domain.annotations import AnnotationFilter, AnnotationRecord
 from ctviewer.library import Library
 from ctviewer.ui.annotations_model import AnnotationTableModel
 from ctviewer.ui.annotations_pane import EMPTY_TEXT, NO_MATCH_TEXT, NO_ORPHANS_TEXT, AnnotationsPane

@@ -14,8 +14,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import update
 
-from ctviewer.annotations_records import AnnotationImportReport
 from ctviewer.db.models import Annotation
+from ctviewer.domain.annotations import AnnotationImportReport
 from ctviewer.ui import annotation_exchange
 from ctviewer.ui.annotation_exchange import ExportAnnotationsDialog, import_report_text
 from ctviewer.ui.context import UiContext

@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 from whoosh.searching import Searcher
 
-from ctviewer import backups as backups_module
+from ctviewer.archive import backups as backups_module
 from ctviewer.library import Library
 from ctviewer.paths import ArchivePaths
 from ctviewer.ui import app as app_module

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import tests.entities.conftest as fakes
-from ctviewer.entities_records import EntityChange
+from ctviewer.domain.entities import EntityChange
 from ctviewer.ui import correction_dialogs
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import EntityTableModel

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QTreeWidget
 
 from ctviewer import browse
-from ctviewer.domain import ImportOutcome, ImportReport
+from ctviewer.domain.imports import ImportOutcome, ImportReport
 from ctviewer.library import Library
 from ctviewer.ui.context import ArchiveEvents, UiContext
 from ctviewer.ui.import_controller import ImportController, ImportResult

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractItemView
 
-from ctviewer.domain import SearchHit
+from ctviewer.domain.search import SearchHit
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.facets_view import add_term, facet_term, field_terms, remove_term
 from ctviewer.ui.search_model import ResultRow, SearchResultListModel

@@ -125,7 +125,7 @@ def test_a_new_query_drops_the_pending_snippet_requests(big_ctx: UiContext, qtbo
 
 
 def test_placeholder_rows_are_drawn_and_the_model_fills_snippets_in(qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    from ctviewer.domain import SearchHit
+    from ctviewer.domain.search import SearchHit
 
     model = SearchResultListModel()
     model.set_hits([SearchHit(id=i, score=8.0 / i, title=f"Doc {i}") for i in (1, 2, 4)], {1: "txt"}, total=3)

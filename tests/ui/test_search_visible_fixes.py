@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
-from ctviewer.entities_records import DocumentMention
+from ctviewer.domain.entities import DocumentMention
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.facets_view import FacetsPane, facet_label
 from ctviewer.ui.reader_highlights import (

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ctviewer.annotations_records import AnnotationRecord, ColorRecord
+from ctviewer.domain.annotations import AnnotationRecord, ColorRecord
 from ctviewer.errors import KnownError
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -117,7 +117,7 @@ def auto_backup(
     """Take an automatic backup if one is due and the database changed; then rotate.
 
     Returns the new backup, or None when skipped (too soon, nothing changed, or paused because
-    a restore or salvage has not been confirmed yet: see :mod:`ctviewer.recovery`).
+    a restore or salvage has not been confirmed yet: see :mod:`ctviewer.archive.recovery`).
     """
     if paused(paths):
         return None

@@ -20,8 +20,8 @@ from ctviewer import __version__
 from ctviewer.errors import DamagedArchiveError, KnownError
 
 if TYPE_CHECKING:
-    from ctviewer.annotations_records import AnnotationRecord
-    from ctviewer.entities_records import EntityChange, EntityRecord, ExtractionReport
+    from ctviewer.domain.annotations import AnnotationRecord
+    from ctviewer.domain.entities import EntityChange, EntityRecord, ExtractionReport
     from ctviewer.library import Library
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -47,8 +47,8 @@ def _print_json(value: object) -> None:
 
 # -- commands -----------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
-    from ctviewer.domain import ImportOutcome
-    from ctviewer.progress import TerminalProgress
+    from ctviewer.cli.progress import TerminalProgress
+    from ctviewer.domain.imports import ImportOutcome
 
     library = _open(args, create=True)
     bar = TerminalProgress("importing")
@@ -225,7 +225,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from ctviewer.progress import TerminalProgress
+    from ctviewer.cli.progress import TerminalProgress
 
     library = _open(args)
     bar = TerminalProgress("indexing")
@@ -239,7 +239,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from ctviewer.domain import CheckReport, Problem
+    from ctviewer.domain.checks import CheckReport, Problem
     from ctviewer.library import Library
 
     try:
@@ -273,8 +273,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    from ctviewer.cli.progress import TerminalProgress
     from ctviewer.paths import sample_archive_dir
-    from ctviewer.progress import TerminalProgress
     from ctviewer.sample import build_sample
 
     root = Path(args.archive).expanduser() if args.archive else sample_archive_dir()
@@ -310,7 +310,7 @@ def _print_extraction(report: ExtractionReport) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from ctviewer.progress import TerminalProgress
+    from ctviewer.cli.progress import TerminalProgress
 
     library = _open(args)
     bar = TerminalProgress("extracting entities")
@@ -560,7 +560,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:
-    from ctviewer.annotations_records import AnnotationFilter
+    from ctviewer.domain.annotations import AnnotationFilter
 
     library = _open(args, read_only=args.read_only)
     try:
@@ -642,7 +642,7 @@ def cmd_reattach(args: argparse.Namespace) -> int:
 
 
 def cmd_export_annotations(args: argparse.Namespace) -> int:
-    from ctviewer.annotations_records import AnnotationFilter
+    from ctviewer.domain.annotations import AnnotationFilter
 
     library = _open(args)
     try:
@@ -680,7 +680,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
-    from ctviewer.progress import TerminalProgress
+    from ctviewer.cli.progress import TerminalProgress
 
     library = _open(args)
     try:
@@ -878,7 +878,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave people/organisations/places for a later `ctviewer extract`",
     )
 
-    from ctviewer import cli_backups
+    from ctviewer.cli import backups as cli_backups
 
     cli_backups.register(add, _archive_dir)
 

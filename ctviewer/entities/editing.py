@@ -2,7 +2,7 @@
 
 Each correction is ONE durable transaction (``synchronous=FULL``: an analyst's decision survives a
 power cut) holding both the change and its own row in the append-only ``corrections`` log, which
-extraction replays (see :mod:`ctviewer.entities_corrections`). The documents whose entity fields
+extraction replays (see :mod:`ctviewer.entities.corrections`). The documents whose entity fields
 changed are re-indexed afterwards. Every method returns what changed.
 """
 
@@ -16,15 +16,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ctviewer.archive import Archive
+from ctviewer.archive.folder import Archive
+from ctviewer.archive.index_sync import IndexSync
 from ctviewer.clock import now_iso
 from ctviewer.db import entities as queries
 from ctviewer.db import entity_store
-from ctviewer.domain import ENTITY_TYPES
-from ctviewer.entities_records import EntityChange
+from ctviewer.domain.entities import ENTITY_TYPES, EntityChange
 from ctviewer.errors import KnownError, NotFoundError
 from ctviewer.extract.keys import name_key
-from ctviewer.indexing import IndexSync
 
 
 class CorrectionError(KnownError):

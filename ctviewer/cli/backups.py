@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ctviewer.backups import BackupInfo
+from ctviewer.archive.backups import BackupInfo
 from ctviewer.cli import EXIT_FAILED, EXIT_OK, _print_json
 from ctviewer.db.salvage import SalvageReport
 
@@ -99,7 +99,7 @@ _PAUSED = (
 
 
 def cmd_backups(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.backups import backups_dir, list_backups, paused
+    from ctviewer.archive.backups import backups_dir, list_backups, paused
     from ctviewer.errors import ArchiveError
     from ctviewer.paths import ArchivePaths
 
@@ -123,8 +123,8 @@ def _reopen(root: Path, quiet: bool, *, lost_texts: bool = False) -> tuple[int, 
     """Open the restored or salvaged archive (migrating it if older) and rebuild its index;
     ``lost_texts``: first read texts a salvage could not rescue back from the originals.
     Returns (documents, texts restored, documents removed)."""
+    from ctviewer.cli.progress import TerminalProgress
     from ctviewer.library import Library
-    from ctviewer.progress import TerminalProgress
 
     library = Library.open(root, repair_index=False, create=False)
     bar = TerminalProgress("rebuilding the search index")
@@ -139,7 +139,7 @@ def _reopen(root: Path, quiet: bool, *, lost_texts: bool = False) -> tuple[int, 
 
 
 def cmd_restore(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.recovery import restore_archive
+    from ctviewer.archive.recovery import restore_archive
 
     report = restore_archive(root, args.backup)
     documents, _, _ = _reopen(root, args.json)
@@ -175,7 +175,7 @@ def cmd_confirm_restore(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.recovery import salvage_archive
+    from ctviewer.archive.recovery import salvage_archive
 
     outcome = salvage_archive(root)
     documents, restored, removed = _reopen(root, args.json, lost_texts=True)

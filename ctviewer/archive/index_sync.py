@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-from ctviewer.archive import Archive
+from ctviewer.archive.folder import Archive
 from ctviewer.db import documents, meta
 from ctviewer.db.documents import FieldsProvider
 from ctviewer.search import Analysed, IndexDamaged, SearchIndex, read_generation, write_generation

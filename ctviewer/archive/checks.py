@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
 
+from ctviewer.archive.index_sync import REBUILD_PROBLEMS
 from ctviewer.db.models import Document
-from ctviewer.domain import CheckReport, Problem
+from ctviewer.domain.checks import CheckReport, Problem
 from ctviewer.errors import ArchiveBusyError
-from ctviewer.indexing import REBUILD_PROBLEMS
 from ctviewer.search import IndexDamaged
 
 if TYPE_CHECKING:

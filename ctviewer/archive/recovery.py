@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ctviewer.backups import (
+from ctviewer.archive.backups import (
     BackupInfo,
     RestoreReport,
     find_backup,
@@ -28,11 +28,11 @@ from ctviewer.backups import (
     restore_backup,
     take_backup,
 )
+from ctviewer.archive.lock import WriterLock
 from ctviewer.db import meta
 from ctviewer.db.backup import verify_database
 from ctviewer.db.salvage import SalvageReport, salvage_database
 from ctviewer.errors import ArchiveError
-from ctviewer.lock import WriterLock
 from ctviewer.paths import ArchivePaths
 
 

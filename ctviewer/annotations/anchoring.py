@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from ctviewer.annotations_records import AnchorMethod
+from ctviewer.domain.annotations import AnchorMethod
 from ctviewer.errors import KnownError
 
 CONTEXT = 32

@@ -12,7 +12,7 @@ the rest is still pending and the next run resumes there. The batch is then re-i
 (pins and rejected names steer the resolver, splits are re-applied by position, names and types
 re-asserted), so re-extraction never undoes a human decision.
 
-The corrections themselves (merge, split, ...) live in :mod:`ctviewer.entities_editing`.
+The corrections themselves (merge, split, ...) live in :mod:`ctviewer.entities.editing`.
 """
 
 from __future__ import annotations
@@ -28,19 +28,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ctviewer.archive import Archive
+from ctviewer.archive.folder import Archive
+from ctviewer.archive.index_sync import IndexSync
 from ctviewer.clock import now_iso
 from ctviewer.db import documents, entity_store
 from ctviewer.db.models import Document, DocumentText
-from ctviewer.entities_corrections import Decisions, decisions_from
-from ctviewer.entities_editing import EntityEditing
-from ctviewer.entities_records import ExtractionReport
+from ctviewer.domain.entities import ExtractionReport
+from ctviewer.entities.corrections import Decisions, decisions_from
+from ctviewer.entities.editing import EntityEditing
 from ctviewer.extract.keys import name_key
-from ctviewer.indexing import IndexSync
 from ctviewer.settings import Limits
 
 if TYPE_CHECKING:
-    from ctviewer.entities_workers import ExtractorPool
+    from ctviewer.entities.workers import ExtractorPool
     from ctviewer.extract.gazetteer import Gazetteer
     from ctviewer.extract.model import Mention
     from ctviewer.extract.resolve import Resolution
@@ -197,7 +197,7 @@ class EntityService(EntityEditing):
         workers = self.workers if self.workers is not None else min(2, os.cpu_count() or 1)
         if workers < 2 or pending_chars < POOL_MIN_CHARS:
             return None
-        from ctviewer.entities_workers import ExtractorPool
+        from ctviewer.entities.workers import ExtractorPool
 
         return ExtractorPool(workers, user_gazetteer=self.user_gazetteer)
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ctviewer import ingest
+from ctviewer.archive.originals import OriginalStore
 from ctviewer.db.documents import find_by_sha256
 from ctviewer.db.engine import Database
-from ctviewer.domain import ExtractedText
+from ctviewer.domain.documents import ExtractedText
 from ctviewer.errors import RejectedFile
-from ctviewer.originals import OriginalStore
 from ctviewer.paths import ArchivePaths
 from ctviewer.search import Analysed, analyse_body
 from ctviewer.settings import MB, Limits

@@ -19,8 +19,14 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ctviewer.annotations_anchoring import Anchor, AnchorError, anchor_at, anchor_quote, reanchor
-from ctviewer.annotations_records import (
+from ctviewer.annotations.anchoring import Anchor, AnchorError, anchor_at, anchor_quote, reanchor
+from ctviewer.archive.folder import Archive
+from ctviewer.archive.index_sync import IndexSync
+from ctviewer.clock import now_iso
+from ctviewer.db import annotations as queries
+from ctviewer.db import documents, entity_store
+from ctviewer.db.models import Annotation, Document, DocumentText
+from ctviewer.domain.annotations import (
     AnnotationChange,
     AnnotationFilter,
     AnnotationImportReport,
@@ -30,13 +36,7 @@ from ctviewer.annotations_records import (
     ReanchorOutcome,
     ReextractReport,
 )
-from ctviewer.archive import Archive
-from ctviewer.clock import now_iso
-from ctviewer.db import annotations as queries
-from ctviewer.db import documents, entity_store
-from ctviewer.db.models import Annotation, Document, DocumentText
 from ctviewer.errors import KnownError, NotFoundError
-from ctviewer.indexing import IndexSync
 from ctviewer.settings import Settings
 
 MAX_NOTE_CHARS = 100_000
@@ -390,7 +390,7 @@ class AnnotationService:
         """Import W3C Web Annotation JSON: documents matched by sha256, passages re-anchored by the
         selectors, duplicates (same uid, or same document, range and note) recognised and skipped.
         One durable transaction for the whole file."""
-        from ctviewer.annotations_exchange import parse_w3c
+        from ctviewer.annotations.exchange import parse_w3c
 
         parsed = parse_w3c(data)
         imported: list[int] = []

@@ -1,6 +1,6 @@
 """Frozen records of the entity layer (people, organisations, places), shared by all layers.
 
-Like ``ctviewer.domain`` (where they may move): no SQLAlchemy, Whoosh or Qt here, so the UI can
+No SQLAlchemy, Whoosh or Qt here, so the UI can
 import them. Queries in ``ctviewer.db.entities`` build them; the library returns them.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ctviewer.domain import EntityType
-
+EntityType = Literal["person", "organisation", "place"]
+ENTITY_TYPES: tuple[EntityType, ...] = ("person", "organisation", "place")
 EntitySort = Literal["name", "mentions", "documents"]
 CorrectionKind = Literal["merge", "split", "rename", "retype", "reject", "alias", "dismiss"]
 

@@ -1,6 +1,6 @@
 """Importing files into an archive: read, normalise, store, then index.
 
-Per file (``ctviewer.preparing``, in worker processes for big batches): stat and size
+Per file (``ctviewer.importing.preparing``, in worker processes for big batches): stat and size
 check, read bytes (a huge text file as a stream), sha256 (duplicates are reported, not
 stored twice), parse with the format's reader and store the original (content-addressed,
 fsync'd). Then, in the main process and in the order files were met, ONE database
@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ctviewer import ingest
-from ctviewer.archive import Archive
+from ctviewer.archive.folder import Archive
+from ctviewer.archive.index_sync import IndexSync
 from ctviewer.clock import now_iso
 from ctviewer.db import documents
 from ctviewer.db.models import ImportItem, ImportRun
-from ctviewer.domain import ImportOutcome, ImportReport
-from ctviewer.indexing import IndexSync
-from ctviewer.preparing import Prepared, init_worker, prepare, prepare_in_worker
+from ctviewer.domain.imports import ImportOutcome, ImportReport
+from ctviewer.importing.preparing import Prepared, init_worker, prepare, prepare_in_worker
 from ctviewer.search import Analysed
 from ctviewer.settings import MB, Settings
 
