@@ -42,3 +42,11 @@ class QuerySyntaxError(KnownError):
 
 class NotFoundError(KnownError):
     """An id that names nothing in the archive."""
+
+
+class IndexDamaged(KnownError):
+    """The search index folder exists but cannot be used; it is rebuilt from the database."""
+
+
+class BuildCancelled(KnownError):
+    """An index rebuild was cancelled; the previous index (if any) is untouched."""

@@ -6,18 +6,16 @@ Everything returns plain records from ``ctviewer.domain``; progress is reported 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ctviewer.archive import backups, recovery
-from ctviewer.archive.backups import BackupInfo
 from ctviewer.archive.folder import Archive
 from ctviewer.archive.index_sync import IndexSync
-from ctviewer.archive.recovery import PendingRecovery
 from ctviewer.db import annotations as annotation_queries
-from ctviewer.db import documents, meta
+from ctviewer.db import documents, entity_listing, listing, meta
 from ctviewer.db import entities as entity_queries
 from ctviewer.domain.annotations import (
     AnnotationChange,
@@ -30,8 +28,9 @@ from ctviewer.domain.annotations import (
     ReextractReport,
     TagCount,
 )
+from ctviewer.domain.backups import BackupInfo, PendingRecovery, RestoreReport, SalvageOutcome
 from ctviewer.domain.checks import CheckReport
-from ctviewer.domain.documents import DocumentRecord, DocumentSummary
+from ctviewer.domain.documents import DocumentFilter, DocumentRecord, DocumentRow, DocumentSort, DocumentSummary
 from ctviewer.domain.entities import (
     Cooccurrence,
     DatedRole,
@@ -46,10 +45,11 @@ from ctviewer.domain.entities import (
     MentionRecord,
     SuggestionRecord,
 )
-from ctviewer.domain.imports import ImportReport
+from ctviewer.domain.imports import ImportOutcome, ImportReport, ImportRunSummary
+from ctviewer.domain.progress import Cancelled, Progress
 from ctviewer.domain.search import SearchResult
-from ctviewer.errors import ArchiveBusyError, ArchiveError, NotFoundError
-from ctviewer.search import IndexDamaged
+from ctviewer.errors import ArchiveBusyError, ArchiveError, IndexDamaged, NotFoundError
+from ctviewer.paths import ArchivePaths
 from ctviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,9 +57,10 @@ if TYPE_CHECKING:
     from ctviewer.entities.service import EntityService, MentionExtractor
     from ctviewer.importing.importer import OutcomeSink
 
-Progress = Callable[[int, int | None, str], None]
-Cancelled = Callable[[], bool]
 ExportFormat = Literal["md", "csv", "w3c"]
+# A document can name a query word tens of thousands of times; the reader only needs enough
+# hits to navigate, and every extra one costs memory in the view.
+MAX_HITS = 20_000
 
 
 class Library:
@@ -91,24 +92,29 @@ class Library:
         archive = Archive.open(root, read_only=read_only, create=create)
         library = cls(archive, settings or Settings(), extractor=extractor)
         try:
-            if repair_index and not archive.read_only and library.index.problem() is not None:
-                # A damaged database must not drive the repair: it would purge the index of
-                # every document SQLite can no longer read (or reads through a damaged index).
-                archive.verify()
+            if repair_index and not archive.read_only:
                 # Repair needs the writer lock; if another process is writing, it repairs instead.
-                try:
-                    with archive.writing(timeout=0):
-                        library.index.repair()
-                except ArchiveBusyError:
-                    pass
+                with suppress(ArchiveBusyError):
+                    library.repair_index(wait=0)
         except BaseException:
             library.close()  # e.g. a damaged database found here: release the lock and files
             raise
         return library
 
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     @property
     def root(self) -> Path:
         return self.archive.paths.root
+
+    @property
+    def read_only(self) -> bool:
+        """The archive cannot be changed (an unwritable folder or medium): reading and searching only."""
+        return self.archive.read_only
 
     # -- import -------------------------------------------------------------------------------
     def import_paths(
@@ -193,6 +199,106 @@ class Library:
                 f"{exc}; it will be rebuilt from the database when the archive is next "
                 "opened (or now: `ctviewer check --repair`)"
             ) from exc
+
+    # -- browsing (the app's lazy tables hold ids in display order and read rows a page at a time) --
+    def document_ids(
+        self, *, sort: DocumentSort = "id", descending: bool = False, filter: DocumentFilter | None = None
+    ) -> list[int]:
+        """Ids of the documents passing ``filter``, in display order."""
+        f = filter or DocumentFilter()
+        with self.archive.db.read() as session:
+            return listing.document_ids(
+                session,
+                sort=sort,
+                descending=descending,
+                text=f.text,
+                file_types=f.file_types,
+                date_from=f.date_from,
+                date_to=f.date_to,
+                annotated=f.annotated,
+            )
+
+    def document_rows(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
+        """Rows for ``ids`` (missing ids, e.g. deleted meanwhile, are absent from the result)."""
+        with self.archive.db.read() as session:
+            rows = listing.document_rows(session, ids)
+        return {doc_id: DocumentRow(id=doc_id, **values) for doc_id, values in rows.items()}
+
+    def file_types(self) -> list[str]:
+        with self.archive.db.read() as session:
+            return listing.file_types(session)
+
+    def entity_ids(
+        self, type_: EntityType | None = None, *, sort: EntitySort = "name", descending: bool = False, text: str = ""
+    ) -> list[int]:
+        """Ids of the entities of ``type_`` whose name or an alias contains ``text``, in display order."""
+        with self.archive.db.read() as session:
+            return entity_listing.entity_ids(session, type_, sort=sort, descending=descending, text=text)
+
+    def annotation_ids(
+        self, filter: AnnotationFilter | None = None, *, sort: AnnotationSort = "created", descending: bool = False
+    ) -> list[int]:
+        """Ids of the annotations passing ``filter``, in display order."""
+        with self.archive.db.read() as session:
+            return annotation_queries.list_ids(session, filter or AnnotationFilter(), sort=sort, descending=descending)
+
+    def annotation_rows(self, ids: Sequence[int]) -> dict[int, AnnotationRecord]:
+        """Records for ``ids`` (missing ids, e.g. purged meanwhile, are absent from the result)."""
+        with self.archive.db.read() as session:
+            return {r.id: r for r in annotation_queries.records(session, ids)}
+
+    def annotated_documents(self) -> list[tuple[int, str, str | None]]:
+        """(id, title, date) of the documents the analyst annotated (the Annotations pane's filter)."""
+        with self.archive.db.read() as session:
+            return listing.annotated_documents(session)
+
+    def annotation_entities(self) -> list[tuple[int, str, str]]:
+        """(id, name, type) of the entities linked to annotations (the Annotations pane's filter)."""
+        with self.archive.db.read() as session:
+            return listing.annotation_entities(session)
+
+    def import_runs(self, limit: int = 100) -> list[ImportRunSummary]:
+        """The latest import runs, newest first."""
+        with self.archive.db.read() as session:
+            runs = listing.import_runs(session, limit)
+        return [
+            ImportRunSummary(
+                id=r["id"],
+                started_at=r["started_at"],
+                finished_at=r["finished_at"],
+                cancelled=r["cancelled"],
+                imported=r["counts"].get("imported", 0),
+                duplicates=r["counts"].get("duplicate", 0),
+                failed=r["counts"].get("failed", 0),
+            )
+            for r in runs
+        ]
+
+    def import_report(self, run_id: int) -> ImportReport:
+        """The stored report of one import run (the same record an import returns)."""
+        with self.archive.db.read() as session:
+            items = listing.import_items(session, run_id)
+            run = listing.import_run(session, run_id)
+        outcomes = [
+            ImportOutcome(
+                path=item["path"],
+                status=item["status"],
+                document_id=item["document_id"],
+                reason=item["reason"],
+                warnings=item["warnings"],
+            )
+            for item in items
+        ]
+        return ImportReport(outcomes=tuple(outcomes), cancelled=bool(run and run["cancelled"]))
+
+    def hit_spans(self, query: str, text: str, *, limit: int = MAX_HITS) -> list[tuple[int, int]]:
+        """Character spans ``[start, end)`` of ``text`` holding words the query searches for, as the
+        search matched them (prefix/fuzzy terms expanded the same way; excluded words are not hits).
+        Raises :class:`~ctviewer.errors.QuerySyntaxError` for a query the search would refuse too."""
+        # Imported here: Whoosh stays off the app's start-up path until the first search.
+        from ctviewer.search.hits import hit_spans as find
+
+        return find(self.index.index, query, text, limit=limit)
 
     # -- people, organisations and places --------------------------------------------------------
     @property
@@ -484,6 +590,25 @@ class Library:
         return [i for i in lost if i not in still], still
 
     # -- maintenance --------------------------------------------------------------------------
+    def verify(self, *, thorough: bool = True) -> None:
+        """Raise DamagedArchiveError when SQLite finds the database damaged (``thorough``:
+        ``integrity_check``, else ``quick_check``; both read every page)."""
+        self.archive.verify(thorough=thorough)
+
+    def repair_index(
+        self, progress: Progress | None = None, cancelled: Cancelled | None = None, *, wait: float | None = None
+    ) -> str | None:
+        """Bring the index back in step with the database when it is behind, damaged, or from
+        another database; returns what was wrong (None: nothing was). The database is verified
+        first: a damaged one must not drive the repair (it would purge the index of every
+        document SQLite can no longer read). The repair takes the writer lock, waiting ``wait``
+        seconds for another writer (None: the usual wait) before ArchiveBusyError."""
+        if self.index.problem() is None:
+            return None
+        self.archive.verify()
+        with self.archive.writing(timeout=2.0 if wait is None else wait):
+            return self.index.repair(progress, cancelled)
+
     def reindex(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
         with self.archive.writing():
             return self.index.rebuild(progress, cancelled)
@@ -514,6 +639,10 @@ class Library:
         """The restore or salvage not yet confirmed (automatic backups wait for it), if any."""
         return recovery.pending_recovery(self.archive.paths)
 
+    def undo_backup(self, pending: PendingRecovery) -> BackupInfo | None:
+        """The backup that undoes ``pending`` (the database as it was just before), if it still exists."""
+        return recovery.undo_backup(self.archive.paths, pending)
+
     def confirm_recovery(self) -> PendingRecovery | None:
         """Accept the restored or salvaged database: automatic backups resume."""
         if self.archive.read_only:
@@ -527,8 +656,48 @@ class Library:
     def check(self, *, repair: bool = False) -> CheckReport:
         from ctviewer.archive.checks import check_archive
 
-        return check_archive(self, repair=repair)
+        return check_archive(self.archive, self.index, repair=repair)
 
     def close(self) -> None:
         self.index.close()
         self.archive.close()
+
+
+# -- a closed archive ----------------------------------------------------------------------------
+# Restore and salvage replace the database, and its backups are listed without opening it (it may
+# be damaged), so these work on an archive folder no Library holds open.
+def restore_archive(root: Path, backup_name: str | None = None) -> RestoreReport:
+    """Put back the backup called ``backup_name`` (default: the newest good one); the index is
+    rebuilt at the next open (:meth:`Library.repair_index`)."""
+    return recovery.restore_archive(root, backup_name)
+
+
+def salvage_archive(root: Path) -> SalvageOutcome:
+    """Copy every readable row of a damaged database into a new one that takes its place."""
+    return recovery.salvage_archive(root)
+
+
+def archive_backups(root: Path) -> list[BackupInfo]:
+    """The backups of the archive at ``root``, newest first."""
+    return backups.list_backups(_existing_paths(root))
+
+
+def latest_good_backup(root: Path) -> BackupInfo | None:
+    """The newest backup of the archive at ``root`` that passes an integrity check."""
+    return backups.latest_good_backup(ArchivePaths(root))
+
+
+def backups_folder(root: Path) -> Path:
+    return backups.backups_dir(ArchivePaths(root))
+
+
+def backups_paused(root: Path) -> bool:
+    """True while automatic backups wait for the analyst to confirm a restore or salvage."""
+    return backups.paused(_existing_paths(root))
+
+
+def _existing_paths(root: Path) -> ArchivePaths:
+    paths = ArchivePaths(root)
+    if not paths.root.is_dir():
+        raise ArchiveError(f"No archive at {paths.root}.")
+    return paths

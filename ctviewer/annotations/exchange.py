@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ctviewer.domain.annotations import AnnotationRecord, ColorRecord
+from ctviewer.domain.annotations import CSS_COLORS, AnnotationRecord, ColorRecord
 from ctviewer.errors import KnownError
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -31,7 +31,6 @@ MAX_BODIES = 200
 _SHA256 = re.compile(r"urn:sha256:([0-9a-f]{64})")
 
 # Display colours of the palette (for the W3C CssStylesheet and Markdown readers).
-CSS_COLORS = {"yellow": "#fff59d", "green": "#a5d6a7", "blue": "#90caf9", "red": "#ef9a9a", "purple": "#ce93d8"}
 
 PageOf = Callable[[int, int], int | None]  # (document id, offset) -> page number
 

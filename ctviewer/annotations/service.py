@@ -9,15 +9,11 @@ what changed.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from ctviewer.annotations.anchoring import Anchor, AnchorError, anchor_at, anchor_quote, reanchor
 from ctviewer.archive.folder import Archive
@@ -25,7 +21,8 @@ from ctviewer.archive.index_sync import IndexSync
 from ctviewer.clock import now_iso
 from ctviewer.db import annotations as queries
 from ctviewer.db import documents, entity_store
-from ctviewer.db.models import Annotation, Document, DocumentText
+from ctviewer.db.engine import Session
+from ctviewer.db.models import Annotation, Document
 from ctviewer.domain.annotations import (
     AnnotationChange,
     AnnotationFilter,
@@ -111,12 +108,7 @@ class AnnotationService:
         with self.archive.writing(), self.archive.db.write(durable=True) as session:
             now = now_iso()
             yield session, now
-            touched = session.scalars(
-                select(Annotation.document_id)
-                .where(Annotation.modified_at == now, Annotation.document_id.is_not(None))
-                .distinct()
-            )
-            self.index.mark_stale(session, [int(d) for d in touched if d is not None])
+            self.index.mark_stale(session, queries.documents_modified_at(session, now))
 
     def _reindex(self, doc_ids: Sequence[int | None]) -> None:
         # Also whatever is still marked stale: _write marks every document with an annotation
@@ -143,11 +135,11 @@ class AnnotationService:
 
     @staticmethod
     def _text(session: Session, doc_id: int) -> tuple[Document, str]:
-        doc = session.get(Document, doc_id)
-        text = session.get(DocumentText, doc_id)
+        doc = documents.get_row(session, doc_id)
+        text = documents.text_of(session, doc_id)
         if doc is None or text is None:
             raise NotFoundError(f"No document with id {doc_id}.")
-        return doc, text.text
+        return doc, text
 
     @staticmethod
     def _color(session: Session, color: str | None) -> str:
@@ -340,7 +332,7 @@ class AnnotationService:
         with self.archive.writing():
             for doc_id in ids:
                 with self.archive.db.read() as session:
-                    doc = session.get(Document, doc_id)
+                    doc = documents.get_row(session, doc_id)
                     if doc is None:
                         failed.append((doc_id, "no such document"))
                         continue
@@ -355,29 +347,14 @@ class AnnotationService:
                     failed.append((doc_id, str(exc)))
                     continue
                 with self._write() as (session, now):
-                    text_row = session.get(DocumentText, doc_id)
-                    old_text: str | None
-                    if text_row is None:  # text lost (a salvaged database): read back from the original
-                        text_row = DocumentText(document_id=doc_id, text="", raw_text="", page_spans="[]")
-                        session.add(text_row)
-                        old_text = None
-                    elif text_row.text == extracted.text:
+                    # A lost text (a salvaged database) is read back from the original (old_text None).
+                    changed_text, old_text = documents.replace_text(session, doc_id, extracted)
+                    if not changed_text:
                         unchanged.append(doc_id)
                         continue
-                    else:
-                        old_text = text_row.text
-                    text_row.text = extracted.text
-                    text_row.raw_text = "" if extracted.raw_text == extracted.text else extracted.raw_text
-                    text_row.page_spans = json.dumps([[s.page, s.start, s.end] for s in extracted.page_spans])
-                    session.flush()
                     for row in queries.rows_of_document(session, doc_id):
                         outcomes.append(apply_anchor(session, row, extracted.text, old_text, now))
                     entity_store.clear_documents(session, [doc_id])
-                    session.execute(
-                        update(Document)
-                        .where(Document.id == doc_id)
-                        .values(extraction_state="pending", pages=extracted.pages)
-                    )
                     self.index.mark_stale(session, [doc_id])  # new text, with or without annotations
                     changed.append(doc_id)
             self._reindex(changed)

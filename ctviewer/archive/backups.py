@@ -23,46 +23,21 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ctviewer.db import meta
 from ctviewer.db.backup import backup_database, backup_name, change_signature, copy_into_live, verify_database
+from ctviewer.domain.backups import AUTO, AUTO_INTERVAL, BackupInfo, RestoreReport
 from ctviewer.errors import ArchiveError
 from ctviewer.paths import ArchivePaths
 
-AUTO = "auto"
-AUTO_INTERVAL = timedelta(minutes=30)
 KEEP_LAST = 3
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_MONTHLY = 6
 
 _NAME = re.compile(r"^ctviewer-(\d{8}-\d{6})(?:\.(\d+))?-([a-z0-9-]+)\.sqlite3$")
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    """One backup file in an archive's ``backups/`` folder."""
-
-    path: Path
-    taken_at: datetime  # UTC
-    reason: str
-    size: int
-
-    @property
-    def automatic(self) -> bool:
-        return self.reason == AUTO
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "path": str(self.path),
-            "name": self.path.name,
-            "taken_at": self.taken_at.isoformat(),
-            "reason": self.reason,
-            "size": self.size,
-        }
 
 
 def backups_dir(paths: ArchivePaths) -> Path:
@@ -210,20 +185,6 @@ def find_backup(paths: ArchivePaths, name: str | None) -> BackupInfo:
             candidate.stat().st_size,
         )
     raise ArchiveError(f"No backup called {name!r} (see `ctviewer backups`).")
-
-
-@dataclass(frozen=True)
-class RestoreReport:
-    restored: BackupInfo
-    safety_backup: Path | None  # the current database, backed up first (when it was readable)
-    damaged_copy: Path | None  # the current database, moved aside (when it was damaged)
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "restored": self.restored.as_json(),
-            "safety_backup": str(self.safety_backup) if self.safety_backup else None,
-            "damaged_copy": str(self.damaged_copy) if self.damaged_copy else None,
-        }
 
 
 def restore_backup(paths: ArchivePaths, backup: BackupInfo) -> RestoreReport:

@@ -9,37 +9,31 @@ interrupted import. Nothing that only the database holds is ever deleted here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlalchemy import select, text
-
-from ctviewer.archive.index_sync import REBUILD_PROBLEMS
-from ctviewer.db.models import Document
+from ctviewer.archive.folder import Archive
+from ctviewer.archive.index_sync import REBUILD_PROBLEMS, IndexSync
+from ctviewer.db import documents
+from ctviewer.db.engine import integrity_problems
 from ctviewer.domain.checks import CheckReport, Problem
-from ctviewer.errors import ArchiveBusyError
-from ctviewer.search import IndexDamaged
-
-if TYPE_CHECKING:
-    from ctviewer.library import Library
+from ctviewer.errors import ArchiveBusyError, IndexDamaged
 
 
-def _database_problems(library: Library) -> list[Problem]:
+def _database_problems(archive: Archive) -> list[Problem]:
     problems: list[Problem] = []
-    with library.archive.db.read() as session:
-        integrity = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
-        if integrity != ["ok"]:
-            problems.append(Problem("db-integrity", "database integrity check failed: " + "; ".join(integrity[:5])))
-        fk = session.execute(text("PRAGMA foreign_key_check")).all()
-        if fk:
-            problems.append(Problem("db-foreign-keys", f"{len(fk)} rows break foreign keys"))
+    with archive.db.read() as session:
+        integrity, broken_keys = integrity_problems(session)
+    if integrity:
+        problems.append(Problem("db-integrity", "database integrity check failed: " + "; ".join(integrity[:5])))
+    if broken_keys:
+        problems.append(Problem("db-foreign-keys", f"{broken_keys} rows break foreign keys"))
     return problems
 
 
-def _original_problems(library: Library) -> tuple[list[Problem], list[Path], list[tuple[str, Path]]]:
+def _original_problems(archive: Archive) -> tuple[list[Problem], list[Path], list[tuple[str, Path]]]:
     """(problems, unreferenced files, missing originals as (sha256, source path))."""
-    store = library.archive.originals
-    with library.archive.db.read() as session:
-        rows = session.execute(select(Document.id, Document.sha256, Document.source_path)).all()
+    store = archive.originals
+    with archive.db.read() as session:
+        rows = documents.originals(session)
     expected: set[Path] = set()
     missing: list[int] = []
     sources: list[tuple[str, Path]] = []
@@ -65,7 +59,7 @@ def _original_problems(library: Library) -> tuple[list[Problem], list[Path], lis
     return problems, unreferenced, sources
 
 
-def _restore_originals(library: Library, sources: list[tuple[str, Path]]) -> int:
+def _restore_originals(archive: Archive, sources: list[tuple[str, Path]]) -> int:
     """Copy back missing originals from their source paths, when the bytes still match."""
     restored = 0
     for sha256, source in sources:
@@ -74,18 +68,17 @@ def _restore_originals(library: Library, sources: list[tuple[str, Path]]) -> int
         except OSError:
             continue
         with handle:  # copied only when the bytes still hash to what was imported
-            if library.archive.originals.put_stream(sha256, source.suffix.lower(), handle) is not None:
+            if archive.originals.put_stream(sha256, source.suffix.lower(), handle) is not None:
                 restored += 1
     return restored
 
 
-def _index_problems(library: Library) -> list[Problem]:
-    sync = library.index
+def _index_problems(archive: Archive, sync: IndexSync) -> list[Problem]:
     try:
         problem = sync.problem()
         if problem is None:
-            with library.archive.db.read() as session:
-                stored = set(session.scalars(select(Document.id)))
+            with archive.db.read() as session:
+                stored = documents.all_ids(session)
             if sync.index.ids() != stored:
                 problem = "index-ids-mismatch"
     except IndexDamaged:
@@ -102,8 +95,9 @@ def _index_problems(library: Library) -> list[Problem]:
     return [Problem(problem, messages[problem], repairable=True)] if problem else []
 
 
-def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
-    problems = _database_problems(library)
+def check_archive(archive: Archive, index: IndexSync, *, repair: bool = False) -> CheckReport:
+    """What is wrong with ``archive`` and its ``index``; ``repair``: fix what can safely be fixed."""
+    problems = _database_problems(archive)
     if problems and problems[0].code == "db-integrity":
         # The other checks would read the damage (and a repair would act on it): stop here.
         return CheckReport(
@@ -114,9 +108,9 @@ def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
                 "readable row into a new database (either keeps the damaged file in recovery/)",
             ),
         )
-    original_problems, unreferenced, missing_sources = _original_problems(library)
+    original_problems, unreferenced, missing_sources = _original_problems(archive)
     problems += original_problems
-    index_problems = _index_problems(library)
+    index_problems = _index_problems(archive, index)
     notes = []
     if unreferenced:
         notes.append(
@@ -125,26 +119,26 @@ def check_archive(library: Library, *, repair: bool = False) -> CheckReport:
             "--repair removes them)"
         )
     repaired: list[str] = []
-    if repair and (index_problems or unreferenced or missing_sources) and not library.archive.read_only:
+    if repair and (index_problems or unreferenced or missing_sources) and not archive.read_only:
         try:
-            with library.archive.writing():
+            with archive.writing():
                 if index_problems:
                     if index_problems[0].code in REBUILD_PROBLEMS:
-                        library.index.rebuild()
+                        index.rebuild()
                     else:
-                        library.index.reconcile()
+                        index.reconcile()
                     repaired.append(f"search index repaired ({index_problems[0].code})")
-                    index_problems = _index_problems(library)
+                    index_problems = _index_problems(archive, index)
                 for path in unreferenced:
                     path.unlink(missing_ok=True)
                 if unreferenced:
                     repaired.append(f"removed {len(unreferenced)} unreferenced original files")
                     notes = []
                 if missing_sources:
-                    restored = _restore_originals(library, missing_sources)
+                    restored = _restore_originals(archive, missing_sources)
                     if restored:
                         repaired.append(f"restored {restored} original files from their source paths")
-                    original_problems = _original_problems(library)[0]
+                    original_problems = _original_problems(archive)[0]
         except ArchiveBusyError as exc:
             notes.append(f"not repaired: {exc}")
     problems = [p for p in problems if p.code != "originals-missing"] + original_problems

@@ -15,21 +15,19 @@ re-indexes whatever is still marked.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-
-from sqlalchemy.orm import Session
 
 from ctviewer.archive.folder import Archive
 from ctviewer.db import documents, meta
 from ctviewer.db.documents import FieldsProvider
-from ctviewer.search import Analysed, IndexDamaged, SearchIndex, read_generation, write_generation
+from ctviewer.db.engine import Session
+from ctviewer.domain.progress import Cancelled, Progress
+from ctviewer.errors import IndexDamaged
+from ctviewer.search import Analysed, SearchIndex, read_generation, write_generation
 
 # Problems only a full rebuild mends (the others: reconcile the id sets, re-index stale entries).
 REBUILD_PROBLEMS = frozenset({"index-damaged", "index-rebuild", "index-generation"})
-
-Progress = Callable[[int, int | None, str], None]
-Cancelled = Callable[[], bool]
 
 
 class IndexSync:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ctviewer.archive.backups import (
@@ -31,7 +29,8 @@ from ctviewer.archive.backups import (
 from ctviewer.archive.lock import WriterLock
 from ctviewer.db import meta
 from ctviewer.db.backup import verify_database
-from ctviewer.db.salvage import SalvageReport, salvage_database
+from ctviewer.db.salvage import salvage_database
+from ctviewer.domain.backups import PendingRecovery, SalvageOutcome, now_utc
 from ctviewer.errors import ArchiveError
 from ctviewer.paths import ArchivePaths
 
@@ -47,28 +46,13 @@ def restore_archive(root: Path, backup_name: str | None = None) -> RestoreReport
             "restore",
             report.restored.path.name,
             report.restored.taken_at,
-            _now(),
+            now_utc(),
             report.safety_backup.name if report.safety_backup else None,
         )
         _mark(paths, pending)
     finally:
         lock.release()
     return report
-
-
-@dataclass(frozen=True)
-class SalvageOutcome:
-    report: SalvageReport
-    damaged_copy: Path  # where the damaged database was moved (recovery/...)
-    safety_backup: Path | None  # a backup of it, when it was still readable enough to copy
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "complete": self.report.complete,
-            "damaged_copy": str(self.damaged_copy),
-            "orphaned_annotations": self.report.orphaned_annotations,
-            "tables": [t.as_json() for t in self.report.tables],
-        }
 
 
 def salvage_archive(root: Path) -> SalvageOutcome:
@@ -99,49 +83,15 @@ def salvage_archive(root: Path) -> SalvageOutcome:
             os.fsync(handle.fileno())
         damaged = move_aside(paths, "damaged")
         target.replace(paths.db)
-        _mark(paths, PendingRecovery("salvage", None, None, _now(), safety.name if safety else None))
+        _mark(paths, PendingRecovery("salvage", None, None, now_utc(), safety.name if safety else None))
     finally:
         lock.release()
     return SalvageOutcome(report, damaged, safety)
 
 
-@dataclass(frozen=True)
-class PendingRecovery:
-    """A restore or salvage the analyst has not confirmed yet (stored in the database's meta)."""
-
-    kind: str  # "restore" or "salvage"
-    backup: str | None  # the backup put back (restore)
-    backup_taken_at: datetime | None
-    done_at: datetime
-    undo_backup: str | None  # the database as it was just before, kept as a backup (to undo)
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "backup": self.backup,
-            "backup_taken_at": self.backup_taken_at.isoformat() if self.backup_taken_at else None,
-            "done_at": self.done_at.isoformat(),
-            "undo_backup": self.undo_backup,
-        }
-
-    def undo_info(self, paths: ArchivePaths) -> BackupInfo | None:
-        """The backup that undoes this recovery, if it still exists."""
-        return next((b for b in list_backups(paths) if b.path.name == self.undo_backup), None)
-
-    @classmethod
-    def parse(cls, value: str) -> PendingRecovery:
-        """Read the stored mark; a mark that cannot be read still means "not confirmed"."""
-        try:
-            data = json.loads(value)
-            return cls(
-                str(data["kind"]),
-                data.get("backup"),
-                _when(data.get("backup_taken_at")),
-                _when(data["done_at"]) or _now(),
-                data.get("undo_backup"),
-            )
-        except (ValueError, KeyError, TypeError):
-            return cls("restore", None, None, _now(), None)
+def undo_backup(paths: ArchivePaths, pending: PendingRecovery) -> BackupInfo | None:
+    """The backup that undoes ``pending`` (the database as it was just before), if it still exists."""
+    return next((b for b in list_backups(paths) if b.path.name == pending.undo_backup), None)
 
 
 def pending_recovery(paths: ArchivePaths) -> PendingRecovery | None:
@@ -152,14 +102,6 @@ def pending_recovery(paths: ArchivePaths) -> PendingRecovery | None:
 
 def _mark(paths: ArchivePaths, pending: PendingRecovery) -> None:
     meta.put_direct(paths.db, {meta.INDEX_REBUILD: "1", meta.RECOVERY_PENDING: json.dumps(pending.as_json())})
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def _when(value: object) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 def _existing(root: Path) -> ArchivePaths:

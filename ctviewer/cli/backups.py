@@ -13,9 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ctviewer.archive.backups import BackupInfo
 from ctviewer.cli import EXIT_FAILED, EXIT_OK, _print_json
-from ctviewer.db.salvage import SalvageReport
+from ctviewer.domain.backups import BackupInfo, SalvageReport
 
 if TYPE_CHECKING:
     from ctviewer.library import Library
@@ -99,22 +98,17 @@ _PAUSED = (
 
 
 def cmd_backups(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.archive.backups import backups_dir, list_backups, paused
-    from ctviewer.errors import ArchiveError
-    from ctviewer.paths import ArchivePaths
+    from ctviewer.library import archive_backups, backups_folder, backups_paused
 
-    paths = ArchivePaths(root)
-    if not paths.root.is_dir():
-        raise ArchiveError(f"No archive at {paths.root}.")
-    backups = list_backups(paths)
+    backups = archive_backups(root)
     if args.json:
         _print_json([b.as_json() for b in backups])
     elif not backups:
-        print(f"no backups yet in {backups_dir(paths)}")
+        print(f"no backups yet in {backups_folder(root)}")
     else:
         for info in backups:
             print(_describe(info))
-    if not args.json and paused(paths):
+    if not args.json and backups_paused(root):
         print(_PAUSED)
     return EXIT_OK
 
@@ -129,8 +123,7 @@ def _reopen(root: Path, quiet: bool, *, lost_texts: bool = False) -> tuple[int, 
     library = Library.open(root, repair_index=False, create=False)
     bar = TerminalProgress("rebuilding the search index")
     try:
-        with library.archive.writing():
-            library.index.repair(progress=None if quiet else bar)
+        library.repair_index(progress=None if quiet else bar)
         restored, removed = library.restore_lost_texts() if lost_texts else ([], [])
         return library.document_count(), restored, removed
     finally:
@@ -139,7 +132,7 @@ def _reopen(root: Path, quiet: bool, *, lost_texts: bool = False) -> tuple[int, 
 
 
 def cmd_restore(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.archive.recovery import restore_archive
+    from ctviewer.library import restore_archive
 
     report = restore_archive(root, args.backup)
     documents, _, _ = _reopen(root, args.json)
@@ -175,7 +168,7 @@ def cmd_confirm_restore(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
-    from ctviewer.archive.recovery import salvage_archive
+    from ctviewer.library import salvage_archive
 
     outcome = salvage_archive(root)
     documents, restored, removed = _reopen(root, args.json, lost_texts=True)

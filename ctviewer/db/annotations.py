@@ -133,6 +133,16 @@ def same_passage(session: Session, document_id: int, start: int, end: int, note:
     )
 
 
+def documents_modified_at(session: Session, when: str) -> list[int]:
+    """Ids of the documents with an annotation stamped ``when`` (the ones a write just touched)."""
+    found = session.scalars(
+        select(Annotation.document_id)
+        .where(Annotation.modified_at == when, Annotation.document_id.is_not(None))
+        .distinct()
+    )
+    return [int(d) for d in found if d is not None]
+
+
 def rows_of_document(session: Session, document_id: int) -> list[Annotation]:
     """Every annotation of a document, soft-deleted ones included (they must follow the text too)."""
     return list(

@@ -124,6 +124,13 @@ def all_ids(session: Session) -> set[int]:
     return set(session.scalars(select(Document.id)))
 
 
+def originals(session: Session) -> list[tuple[int, str, str]]:
+    """(id, sha256, source path) of every document: where its original must be."""
+    return [
+        (i, sha, src) for i, sha, src in session.execute(select(Document.id, Document.sha256, Document.source_path))
+    ]
+
+
 def list_summaries(
     session: Session, *, offset: int = 0, limit: int | None = None, sort: SortKey = "id", descending: bool = False
 ) -> list[DocumentSummary]:
@@ -242,3 +249,61 @@ def pending_extraction(session: Session) -> list[int]:
     return list(
         session.scalars(select(Document.id).where(Document.extraction_state == "pending").order_by(Document.id))
     )
+
+
+def set_all_pending(session: Session) -> None:
+    """Every document waits for entity extraction again (re-extraction of the whole archive)."""
+    session.execute(update(Document).values(extraction_state="pending"))
+
+
+def pending_chars(session: Session, max_chars: int) -> int:
+    """Characters the extraction of the pending documents will read (each text up to ``max_chars``)."""
+    read_chars = func.min(func.length(DocumentText.text), max_chars)
+    pending = select(Document.id).where(Document.extraction_state == "pending")
+    return int(session.scalar(select(func.sum(read_chars)).where(DocumentText.document_id.in_(pending))) or 0)
+
+
+def extraction_texts(session: Session, ids: Sequence[int], max_chars: int) -> list[tuple[int, str | None, str]]:
+    """(id, date, the first ``max_chars`` characters of the clean text) of these documents, by id."""
+    rows = session.execute(
+        # SQLite's substr counts characters, as Python's slices do.
+        select(Document.id, Document.date, func.substr(DocumentText.text, 1, max_chars))
+        .join(DocumentText, DocumentText.document_id == Document.id)
+        .where(Document.id.in_(list(ids)))
+        .order_by(Document.id)
+    )
+    return [(doc_id, date, text) for doc_id, date, text in rows]
+
+
+def get_row(session: Session, doc_id: int) -> Document | None:
+    """The document's ORM row (for use inside this session only)."""
+    return session.get(Document, doc_id)
+
+
+def text_of(session: Session, doc_id: int) -> str | None:
+    row = session.get(DocumentText, doc_id)
+    return None if row is None else row.text
+
+
+def replace_text(session: Session, doc_id: int, extracted: ExtractedText) -> tuple[bool, str | None]:
+    """Store a re-read text of a document: (whether it changed, the text it had before; None when
+    its text row was lost, as in a salvaged database). An unchanged text is left alone. A changed
+    one waits for entity extraction again, with its page count updated."""
+    row = session.get(DocumentText, doc_id)
+    old_text: str | None
+    if row is None:
+        row = DocumentText(document_id=doc_id, text="", raw_text="", page_spans="[]")
+        session.add(row)
+        old_text = None
+    elif row.text == extracted.text:
+        return False, row.text
+    else:
+        old_text = row.text
+    row.text = extracted.text
+    row.raw_text = "" if extracted.raw_text == extracted.text else extracted.raw_text
+    row.page_spans = json.dumps([[s.page, s.start, s.end] for s in extracted.page_spans])
+    session.execute(
+        update(Document).where(Document.id == doc_id).values(extraction_state="pending", pages=extracted.pages)
+    )
+    session.flush()
+    return True, old_text

@@ -22,9 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+# Services hold sessions (opened by Database.read/write) and pass them to the queries of this
+# package; they never build SQL themselves, so this is the one name of SQLAlchemy they see.
+__all__ = ["CheckpointReport", "Database", "Session", "damaged_error", "integrity_problems"]
 
 from ctviewer.errors import ArchiveError, DamagedArchiveError, StorageError
 
@@ -273,3 +277,11 @@ def damaged_error(path: Path, exc: BaseException | str | None) -> DamagedArchive
         "`ctviewer restore` puts back the latest backup; `ctviewer salvage` rescues what can "
         "still be read into a new database. Either keeps the damaged file in recovery/."
     )
+
+
+def integrity_problems(session: Session) -> tuple[list[str], int]:
+    """SQLite's ``integrity_check`` findings (empty when "ok") and the number of rows that break
+    foreign keys."""
+    integrity = [str(row[0]) for row in session.execute(text("PRAGMA integrity_check"))]
+    broken = len(session.execute(text("PRAGMA foreign_key_check")).all())
+    return ([] if integrity == ["ok"] else integrity), broken

@@ -10,27 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from ctviewer.db.models import Annotation, AnnotationEntity, Document, Entity, ImportItem, ImportRun, Mention
-
-ListSort = Literal[
-    "id",
-    "title",
-    "date",
-    "file_type",
-    "pages",
-    "imported_at",
-    "size_bytes",
-    "source",
-    "people",
-    "organisations",
-    "places",
-    "annotations",
-]
+from ctviewer.domain.documents import DocumentSort
 
 _SORT_COLUMNS: dict[str, Any] = {
     "id": Document.id,
@@ -54,7 +40,7 @@ def _like_escape(text: str) -> str:
 def document_ids(
     session: Session,
     *,
-    sort: ListSort = "id",
+    sort: DocumentSort = "id",
     descending: bool = False,
     text: str = "",
     file_types: Sequence[str] = (),

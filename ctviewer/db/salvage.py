@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctviewer.db.backup import lenient_text
 from ctviewer.db.migrations import migrate
+from ctviewer.domain.backups import SalvageReport, TableSalvage
 
 # What reading a damaged page can raise (SQLite's error text may itself quote bad bytes).
 _UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
@@ -25,45 +25,6 @@ TEXT_CHUNK = 50
 TEXT_TABLES = frozenset({"document_texts"})
 # Stop probing past the last row found after this many empty ranges (when max(rowid) is unreadable).
 _EMPTY_RANGES_TO_STOP = 50
-
-
-@dataclass
-class TableSalvage:
-    table: str
-    expected: int | None  # rows the damaged file claims (None when even counting failed)
-    recovered: int = 0
-    unreadable_rows: int = 0  # single row ids whose page could not be read
-    invalid_rows: int = 0  # rows read but refused by the schema (a damaged value)
-    dropped: int = 0  # recovered rows removed because what they point at was lost
-    error: str | None = None  # why the table could not be read at all
-
-    @property
-    def lost(self) -> int | None:
-        if self.expected is None:
-            return None
-        return max(self.expected - self.recovered + self.dropped, 0)
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "table": self.table,
-            "expected": self.expected,
-            "recovered": self.recovered - self.dropped,
-            "lost": self.lost,
-            "error": self.error,
-        }
-
-
-@dataclass
-class SalvageReport:
-    tables: list[TableSalvage] = field(default_factory=list)
-    orphaned_annotations: int = 0
-
-    def table(self, name: str) -> TableSalvage:
-        return next(t for t in self.tables if t.table == name)
-
-    @property
-    def complete(self) -> bool:
-        return all(t.error is None and t.lost == 0 for t in self.tables)
 
 
 def salvage_database(damaged: Path, target: Path) -> SalvageReport:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 AnnotationSort = Literal["created", "document_date"]
+# The palette's colours as CSS (the app paints them, W3C export names them).
+CSS_COLORS = {"yellow": "#fff59d", "green": "#a5d6a7", "blue": "#90caf9", "red": "#ef9a9a", "purple": "#ce93d8"}
 AnchorMethod = Literal["kept", "moved", "fuzzy", "orphaned"]
 
 

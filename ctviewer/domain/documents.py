@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 FileType = Literal["txt", "md", "html", "pdf", "docx"]
+# The columns the documents list sorts on.
+DocumentSort = Literal[
+    "id",
+    "title",
+    "date",
+    "file_type",
+    "pages",
+    "imported_at",
+    "size_bytes",
+    "source",
+    "people",
+    "organisations",
+    "places",
+    "annotations",
+]
 
 
 @dataclass(frozen=True)
@@ -76,3 +91,44 @@ class DocumentRecord:
             if span.start <= offset < span.end:
                 return span.page
         return None
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """What the documents table shows: a text filter on title/file name, types, a date range and
+    whether the analyst annotated them (None: either way)."""
+
+    text: str = ""
+    file_types: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    annotated: bool | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One row of the documents table (no text)."""
+
+    id: int
+    title: str
+    date: str | None
+    file_type: str
+    pages: int | None
+    language: str | None
+    source: str
+    size_bytes: int
+    imported_at: str
+    entities: dict[str, int] = field(default_factory=dict)
+    annotations: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.entities.get("person", 0)
+
+    @property
+    def organisations(self) -> int:
+        return self.entities.get("organisation", 0)
+
+    @property
+    def places(self) -> int:
+        return self.entities.get("place", 0)

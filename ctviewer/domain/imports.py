@@ -39,3 +39,14 @@ class ImportReport:
             "duplicates": [{"path": o.path, "id": o.document_id} for o in self.of("duplicate")],
             "failed": [{"path": o.path, "reason": o.reason} for o in self.of("failed")],
         }
+
+
+@dataclass(frozen=True)
+class ImportRunSummary:
+    id: int
+    started_at: str
+    finished_at: str | None
+    cancelled: bool
+    imported: int
+    duplicates: int
+    failed: int

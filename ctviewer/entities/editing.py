@@ -14,13 +14,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from ctviewer.archive.folder import Archive
 from ctviewer.archive.index_sync import IndexSync
 from ctviewer.clock import now_iso
 from ctviewer.db import entities as queries
 from ctviewer.db import entity_store
+from ctviewer.db.engine import Session
 from ctviewer.domain.entities import ENTITY_TYPES, EntityChange
 from ctviewer.errors import KnownError, NotFoundError
 from ctviewer.extract.keys import name_key

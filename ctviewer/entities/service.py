@@ -25,15 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
-
 from ctviewer.archive.folder import Archive
 from ctviewer.archive.index_sync import IndexSync
 from ctviewer.clock import now_iso
 from ctviewer.db import documents, entity_store
-from ctviewer.db.models import Document, DocumentText
+from ctviewer.db.engine import Session
 from ctviewer.domain.entities import ExtractionReport
+from ctviewer.domain.progress import Cancelled, Progress
 from ctviewer.entities.corrections import Decisions, decisions_from
 from ctviewer.entities.editing import EntityEditing
 from ctviewer.extract.keys import name_key
@@ -45,8 +43,6 @@ if TYPE_CHECKING:
     from ctviewer.extract.model import Mention
     from ctviewer.extract.resolve import Resolution
 
-Progress = Callable[[int, int | None, str], None]
-Cancelled = Callable[[], bool]
 
 # A batch is what one transaction stores: small enough that an interruption loses little work,
 # big enough that spaCy's worker processes (started per batch) pay for themselves.
@@ -134,7 +130,7 @@ class EntityService(EntityEditing):
         """Re-extract the whole archive; the analysts' corrections are re-applied."""
         with self.archive.writing():
             with self.archive.db.write() as session:
-                session.execute(update(Document).values(extraction_state="pending"))
+                documents.set_all_pending(session)
                 # Suggestions are recomputed; dismissed ones come back dismissed (corrections log).
                 entity_store.clear_suggestions(session)
             return self._run(progress, cancelled)
@@ -143,15 +139,7 @@ class EntityService(EntityEditing):
         started = time.perf_counter()
         with self.archive.db.read() as session:
             pending = documents.pending_extraction(session)
-            read_chars = func.min(func.length(DocumentText.text), self.max_chars)
-            pending_chars = (
-                session.scalar(
-                    select(func.sum(read_chars)).where(
-                        DocumentText.document_id.in_(select(Document.id).where(Document.extraction_state == "pending"))
-                    )
-                )
-                or 0
-            )
+            pending_chars = documents.pending_chars(session, self.max_chars)
         total, done, mentions, created = len(pending), 0, 0, 0
         was_cancelled = False
         if progress:
@@ -214,21 +202,15 @@ class EntityService(EntityEditing):
         for start in range(0, len(ids), step):
             chunk = ids[start : start + step]
             with self.archive.db.read() as session:
-                rows = session.execute(
-                    # SQLite's substr counts characters, as Python's slices do.
-                    select(Document.id, Document.date, func.substr(DocumentText.text, 1, self.max_chars).label("text"))
-                    .join(DocumentText, DocumentText.document_id == Document.id)
-                    .where(Document.id.in_(chunk))
-                    .order_by(Document.id)
-                ).all()
+                rows = documents.extraction_texts(session, chunk, self.max_chars)
             batch: list[_Doc] = []
             size = 0
-            for r in rows:
-                if batch and size + len(r.text) > BATCH_CHARS:
+            for doc_id, date, text in rows:
+                if batch and size + len(text) > BATCH_CHARS:
                     yield batch
                     batch, size = [], 0
-                batch.append(_Doc(r.id, r.date, r.text))
-                size += len(r.text)
+                batch.append(_Doc(doc_id, date, text))
+                size += len(text)
             if batch:
                 yield batch
 

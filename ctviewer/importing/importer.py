@@ -29,12 +29,11 @@ from ctviewer.clock import now_iso
 from ctviewer.db import documents
 from ctviewer.db.models import ImportItem, ImportRun
 from ctviewer.domain.imports import ImportOutcome, ImportReport
+from ctviewer.domain.progress import Cancelled, Progress
 from ctviewer.importing.preparing import Prepared, init_worker, prepare, prepare_in_worker
 from ctviewer.search import Analysed
 from ctviewer.settings import MB, Settings
 
-Progress = Callable[[int, int | None, str], None]
-Cancelled = Callable[[], bool]
 OutcomeSink = Callable[[ImportOutcome], None]
 
 

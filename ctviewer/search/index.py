@@ -24,8 +24,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from ctviewer.domain.progress import Cancelled, Progress
 from ctviewer.domain.search import IndexEntry, SearchHit, SearchResult
-from ctviewer.errors import ArchiveBusyError, KnownError, StorageError
+from ctviewer.errors import ArchiveBusyError, BuildCancelled, IndexDamaged, KnownError, StorageError
 from ctviewer.search import query as queries
 from ctviewer.search.facets import CachedFieldFacet, FacetTables, forget_other_segments
 from ctviewer.search.hits import targets
@@ -46,16 +47,6 @@ MAX_LIMIT = 10_000
 _SNIPPET_FIELDS = frozenset({"body", "title", "person", "organisation", "place", "note"})
 
 Texts = Callable[[Sequence[int]], dict[int, tuple[str, str | None, str]]]
-Progress = Callable[[int, int | None, str], None]
-Cancelled = Callable[[], bool]
-
-
-class IndexDamaged(KnownError):
-    """The index folder exists but cannot be used; rebuild it from the database."""
-
-
-class BuildCancelled(KnownError):
-    """A rebuild was cancelled; the previous index (if any) is untouched."""
 
 
 class SearchIndex:

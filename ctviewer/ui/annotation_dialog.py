@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer import entity_browse
 from ctviewer.domain.annotations import AnnotationRecord, LinkedEntity
 from ctviewer.errors import KnownError
 from ctviewer.ui.annotations_model import color_swatch
@@ -292,7 +291,7 @@ class AnnotationDialog(QDialog):
         if len(text) < 2:
             return
         library = self._ctx.library
-        ids = entity_browse.entity_ids(library, sort="documents", descending=True, text=text)[:ENTITY_CHOICES]
+        ids = library.entity_ids(sort="documents", descending=True, text=text)[:ENTITY_CHOICES]
         self._entity_choices = {}
         for record in library.entity_records(ids):
             label = f"{record.name} ({TYPE_WORDS.get(record.type, record.type)})"

@@ -1,6 +1,6 @@
 """The Annotations pane's Qt model: annotation ids in display order, records fetched a page at a time.
 
-Like the documents table: the core filters and sorts (``browse.annotation_ids``) on the read lane,
+Like the documents table: the core filters and sorts (``Library.annotation_ids``) on the read lane,
 the model holds the id list, and rows are read from the GUI thread's Library one page
 (``PAGE_SIZE`` ids) at a time when the view first asks for a cell of that page.
 """
@@ -14,9 +14,7 @@ import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from ctviewer import browse
-from ctviewer.annotations.exchange import CSS_COLORS
-from ctviewer.domain.annotations import AnnotationFilter, AnnotationRecord, AnnotationSort
+from ctviewer.domain.annotations import CSS_COLORS, AnnotationFilter, AnnotationRecord, AnnotationSort
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.tasks import Task
 
@@ -165,7 +163,7 @@ class AnnotationTableModel(QAbstractTableModel):
         sort, descending, filter = self._sort, self._descending, self._filter
 
         def fetch(library: Any, _task: Any) -> list[int]:
-            return browse.annotation_ids(library, filter, sort=sort, descending=descending)
+            return library.annotation_ids(filter, sort=sort, descending=descending)
 
         def done(ids: list[int]) -> None:
             if not shiboken6.isValid(self):  # the pane was closed while the query ran
@@ -211,7 +209,7 @@ class AnnotationTableModel(QAbstractTableModel):
         page = self._pages.get(page_no)
         if page is None:
             page_ids = self._ids[page_no * self.PAGE_SIZE : (page_no + 1) * self.PAGE_SIZE]
-            page = browse.annotation_rows(self._ctx.library, page_ids)
+            page = self._ctx.library.annotation_rows(page_ids)
             self.pages_fetched.append(page_no)
             self._pages[page_no] = page
             while len(self._pages) > self.MAX_PAGES:

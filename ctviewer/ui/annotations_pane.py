@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer import browse
 from ctviewer.domain.annotations import AnnotationChange, AnnotationFilter, AnnotationRecord, AnnotationSort
 from ctviewer.errors import KnownError
 from ctviewer.ui.annotations_model import AnnotationTableModel, color_swatch
@@ -369,11 +368,11 @@ class AnnotationsPane(QWidget):
         ]
         self._fill(self.colour_combo, ALL_COLOURS, "", colours, swatches=True)
         documents = []
-        for doc_id, title, date in browse.annotated_documents(library):
+        for doc_id, title, date in library.annotated_documents():
             short = title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1] + "…"
             documents.append((f"{date} · {short}" if date else short, doc_id))
         self._fill(self.document_combo, ALL_DOCUMENTS, 0, documents)
-        entities = [(name, entity_id) for entity_id, name, _type in browse.annotation_entities(library)]
+        entities = [(name, entity_id) for entity_id, name, _type in library.annotation_entities()]
         self._fill(self.entity_combo, ALL_ENTITIES, 0, entities)
 
     def _fill(

@@ -104,11 +104,10 @@ class ArchiveSession(QObject):
 
     def _recover_at_open(self, root: Path, message: str) -> bool:
         """The database is damaged: offer restore or salvage. True when one was done."""
-        from ctviewer.archive.backups import latest_good_backup
-        from ctviewer.paths import ArchivePaths
+        from ctviewer.library import latest_good_backup
         from ctviewer.ui.archive_safety import describe_backup
 
-        latest = latest_good_backup(ArchivePaths(root))
+        latest = latest_good_backup(root)
         choice = self.choose_recovery(message, describe_backup(latest) if latest else None)
         if choice is None:
             return False
@@ -129,7 +128,7 @@ class ArchiveSession(QObject):
         return "restore" if restore is not None and clicked is restore else "salvage" if clicked is salvage else None
 
     def _run_recovery(self, root: Path, kind: str, backup: str | None) -> bool:
-        from ctviewer.archive.recovery import restore_archive, salvage_archive
+        from ctviewer.library import restore_archive, salvage_archive
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.archive.backups import AUTO_INTERVAL, BackupInfo
-from ctviewer.archive.recovery import PendingRecovery
+from ctviewer.domain.backups import AUTO_INTERVAL, BackupInfo, PendingRecovery
 from ctviewer.errors import DamagedArchiveError, KnownError
 from ctviewer.ui.status_bar import human_size
 
@@ -140,12 +139,12 @@ class ArchiveSafety(QObject):
 
     @property
     def writable(self) -> bool:
-        return not self._ctx.library.archive.read_only and not self.damaged
+        return not self._ctx.library.read_only and not self.damaged
 
     # -- after opening --------------------------------------------------------------------------
     def start(self) -> None:
         """Show the read-only notice, or repair the index and check the database in the background."""
-        if self._ctx.library.archive.read_only:
+        if self._ctx.library.read_only:
             self._banner.show_notice(
                 f"This archive is read-only ({self._ctx.library.root} cannot be written to): you can read "
                 "and search it, but importing, annotating and corrections are switched off."
@@ -167,14 +166,10 @@ class ArchiveSafety(QObject):
         self._checking = True
 
         def check(library: Library, task: TaskContext) -> str | None:
-            problem = library.index.problem()
-            # Nothing below may act on a damaged database; a repair earns the thorough check.
-            library.archive.verify(thorough=problem is not None)
+            # Nothing below may act on a damaged database (a repair verifies it thoroughly too).
+            library.verify(thorough=False)
             library.restore_lost_texts()  # after a salvage: texts read back from the originals
-            if problem is not None:
-                with library.archive.writing(timeout=30):
-                    library.index.repair(progress=task.progress, cancelled=task.cancelled)
-            return problem
+            return library.repair_index(task.progress, task.cancelled, wait=30)
 
         task = self._ctx.runner.submit(
             "write",
@@ -268,7 +263,7 @@ class ArchiveSafety(QObject):
 
     # -- a restore or salvage waiting for confirmation ------------------------------------------
     def _show_pending(self, pending: PendingRecovery) -> None:
-        undo = pending.undo_info(self._ctx.library.archive.paths)
+        undo = self._ctx.library.undo_backup(pending)
         if pending.kind == "restore":
             taken = pending.backup_taken_at
             what = (
@@ -307,7 +302,7 @@ class ArchiveSafety(QObject):
 
     def undo_recovery(self) -> None:
         """Put back the database as it was before the restore or salvage (itself a restore)."""
-        undo = self.pending.undo_info(self._ctx.library.archive.paths) if self.pending else None
+        undo = self._ctx.library.undo_backup(self.pending) if self.pending else None
         if undo is None:
             return
         answer = QMessageBox.question(

@@ -1,6 +1,6 @@
 """The documents table's Qt model: document ids in display order, rows fetched a page at a time.
 
-Sorting and filtering are done by the core (``browse.document_ids``) on the read lane, so a
+Sorting and filtering are done by the core (``Library.document_ids``) on the read lane, so a
 100,000-document archive never blocks the window; the model then holds just the id list.
 Rows are read from the GUI thread's Library one page (``PAGE_SIZE`` ids) at a time, when the
 view first asks for a cell of that page, and only the last ``MAX_PAGES`` pages are kept.
@@ -13,8 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from ctviewer import browse
-from ctviewer.browse import DocumentFilter, DocumentRow, ListSort
+from ctviewer.domain.documents import DocumentFilter, DocumentRow, DocumentSort
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.tasks import Task
 
@@ -39,7 +38,7 @@ class DocumentTableModel(QAbstractTableModel):
         "Places mentioned",
         "Your annotations",
     )
-    SORT_KEYS: tuple[ListSort, ...] = (
+    SORT_KEYS: tuple[DocumentSort, ...] = (
         "title",
         "date",
         "source",
@@ -62,7 +61,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._ctx = ctx
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, DocumentRow]] = OrderedDict()
-        self._sort: ListSort = "id"
+        self._sort: DocumentSort = "id"
         self._descending = False
         self._filter = DocumentFilter()
         self._pending: Task | None = None
@@ -112,7 +111,7 @@ class DocumentTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Ask the core for the ids in the new order (on the read lane); the view keeps its
         selection, because rows are moved, not replaced, when the answer comes."""
-        key: ListSort = self.SORT_KEYS[column] if 0 <= column < len(self.SORT_KEYS) else "id"
+        key: DocumentSort = self.SORT_KEYS[column] if 0 <= column < len(self.SORT_KEYS) else "id"
         self._sort, self._descending = key, order == Qt.SortOrder.DescendingOrder
         self._request_ids()
 
@@ -155,7 +154,7 @@ class DocumentTableModel(QAbstractTableModel):
         sort, descending, filter = self._sort, self._descending, self._filter
 
         def fetch(library: Any, _task: Any) -> list[int]:
-            return browse.document_ids(library, sort=sort, descending=descending, filter=filter)
+            return library.document_ids(sort=sort, descending=descending, filter=filter)
 
         def done(ids: list[int]) -> None:
             if generation == self._generation:
@@ -197,7 +196,7 @@ class DocumentTableModel(QAbstractTableModel):
         page = self._pages.get(page_no)
         if page is None:
             page_ids = self._ids[page_no * self.PAGE_SIZE : (page_no + 1) * self.PAGE_SIZE]
-            page = browse.document_rows(self._ctx.library, page_ids)
+            page = self._ctx.library.document_rows(page_ids)
             self.pages_fetched.append(page_no)
             self._pages[page_no] = page
             while len(self._pages) > self.MAX_PAGES:

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer import browse
-from ctviewer.browse import DocumentFilter
+from ctviewer.domain.documents import DocumentFilter
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.documents_model import DocumentTableModel
 
@@ -205,7 +204,7 @@ class DocumentsPane(QWidget):
 
     def _refresh_types(self) -> None:
         chosen = self.type_combo.currentData()
-        kinds = browse.file_types(self._ctx.library)
+        kinds = self._ctx.library.file_types()
         self.type_combo.blockSignals(True)  # rebuilding the list is not the user choosing a type
         self.type_combo.clear()
         self.type_combo.addItem(ALL_TYPES, "")

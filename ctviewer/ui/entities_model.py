@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from ctviewer.domain.entities import EntityRecord, EntitySort, EntityType, RoleSummary
-from ctviewer.entity_browse import entity_ids
 from ctviewer.library import Library
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -81,8 +80,8 @@ class EntityTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Query the ids again (after a change) and forget the cached rows."""
         self.beginResetModel()
-        self._ids = entity_ids(
-            self._library, self._type, sort=self._sort, descending=self._descending, text=self._filter
+        self._ids = self._library.entity_ids(
+            self._type, sort=self._sort, descending=self._descending, text=self._filter
         )
         self._rows = {entity_id: row for row, entity_id in enumerate(self._ids)}
         self._cache.clear()

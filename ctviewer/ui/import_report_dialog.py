@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer.browse import ImportRunSummary
 from ctviewer.domain.entities import ExtractionReport
-from ctviewer.domain.imports import ImportOutcome, ImportReport
+from ctviewer.domain.imports import ImportOutcome, ImportReport, ImportRunSummary
 
 
 def summary_line(report: ImportReport) -> str:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer import browse
 from ctviewer.domain.annotations import AnnotationImportReport, AnnotationRecord
 from ctviewer.errors import KnownError
 from ctviewer.paths import sample_archive_dir
@@ -348,15 +347,15 @@ class MainWindow(QMainWindow):
 
     def show_last_import_report(self) -> None:
         library = self.ctx.library
-        runs = browse.import_runs(library, limit=50)
+        runs = library.import_runs(limit=50)
         if not runs:
             self.status.showMessage("No import has been run in this archive yet.", 5000)
             return
         dialog = ImportReportDialog(
-            browse.import_report(library, runs[0].id),
+            library.import_report(runs[0].id),
             self,
             runs=runs,
-            load_run=lambda run_id: browse.import_report(library, run_id),
+            load_run=lambda run_id: library.import_report(run_id),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -475,7 +474,7 @@ class MainWindow(QMainWindow):
         for action in self.write_actions:
             action.setEnabled(writable)
         self.reader.set_annotating_allowed(writable)
-        self.restore_action.setEnabled(not self.ctx.library.archive.read_only)
+        self.restore_action.setEnabled(not self.ctx.library.read_only)
         self.welcome.setEnabled(writable)
 
     def closeEvent(self, event: QCloseEvent) -> None:

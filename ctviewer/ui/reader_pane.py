@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer import browse
 from ctviewer.domain.annotations import AnnotationChange, AnnotationRecord
 from ctviewer.domain.documents import DocumentRecord
 from ctviewer.domain.entities import DocumentMention
@@ -430,7 +429,7 @@ class ReaderPane(QWidget):
     def _find_hits(self, doc_id: int, text: str, query: str, *, jump: bool) -> None:
         def work(library: Any, _task: Any) -> list[tuple[int, int]]:
             try:
-                return browse.hit_spans(library, query, text)
+                return library.hit_spans(query, text)
             except KnownError:  # a query the search refused: nothing to highlight
                 return []
 

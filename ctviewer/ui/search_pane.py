@@ -35,10 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctviewer import browse
 from ctviewer.domain.search import SearchResult
-from ctviewer.errors import KnownError
-from ctviewer.search import IndexDamaged
+from ctviewer.errors import IndexDamaged, KnownError
 from ctviewer.ui.facets_view import FacetsPane
 from ctviewer.ui.search_model import SearchResultListModel
 from ctviewer.ui.snippet_delegate import SnippetDelegate
@@ -107,7 +105,7 @@ def run_search(library: Library, query: str, limit: int, facets: bool) -> Search
         return SearchOutcome(query, None, error=str(exc), index_damaged=True)
     except KnownError as exc:
         return SearchOutcome(query, None, error=str(exc))
-    rows = browse.document_rows(library, [hit.id for hit in result.hits])
+    rows = library.document_rows([hit.id for hit in result.hits])
     elapsed = int((time.perf_counter() - started) * 1000)
     return SearchOutcome(query, result, {i: r.file_type for i, r in rows.items()}, elapsed)
 

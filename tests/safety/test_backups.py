@@ -307,7 +307,7 @@ def test_after_a_restore_automatic_backups_wait_for_the_analyst(tmp_path: Path) 
         pending = library.pending_recovery()
         assert pending is not None and pending.kind == "restore" and pending.backup == good.path.name
         assert restored.safety_backup is not None and pending.undo_backup == restored.safety_backup.name
-        assert pending.undo_info(paths) is not None
+        assert library.undo_backup(pending) is not None
         before = {b.path.name for b in list_backups(paths)}
         library.annotate(doc_id(library, "b.txt"), quote="Zhang Ming", note="a change worth backing up")
         assert backups.paused(paths)

@@ -29,9 +29,9 @@ from pathlib import Path
 import pytest
 
 from ctviewer import cli
+from ctviewer.errors import IndexDamaged
 from ctviewer.library import Library
 from ctviewer.paths import ArchivePaths, resources_dir
-from ctviewer.search import IndexDamaged
 
 from ..conftest import REPO, run_cli
 from ..entities.conftest import FakeExtractor, entity_named

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ctviewer.domain.search import IndexEntry
-from ctviewer.errors import QuerySyntaxError
-from ctviewer.search import BuildCancelled, IndexDamaged, SearchIndex
+from ctviewer.errors import BuildCancelled, IndexDamaged, QuerySyntaxError
+from ctviewer.search import SearchIndex
 
 DOCS = [
     IndexEntry(

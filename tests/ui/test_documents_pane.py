@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView
 
-from ctviewer import browse
-from ctviewer.browse import DocumentFilter
+from ctviewer.domain.documents import DocumentFilter
+from ctviewer.library import Library
 from ctviewer.ui.context import UiContext
 from ctviewer.ui.documents_model import DocumentTableModel
 from ctviewer.ui.documents_pane import EMPTY_ARCHIVE_TEXT, NO_MATCH_TEXT, DocumentsPane
@@ -112,13 +112,13 @@ def test_a_stale_id_query_is_dropped(ui_ctx: UiContext, qtbot) -> None:  # type:
 
 def test_model_fetches_only_the_pages_asked_for(big_ctx: UiContext, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     asked: list[int] = []
-    real = browse.document_rows
+    real = Library.document_rows
 
     def counting(library, ids):  # type: ignore[no-untyped-def]
         asked.append(len(ids))
         return real(library, ids)
 
-    monkeypatch.setattr(browse, "document_rows", counting)
+    monkeypatch.setattr(Library, "document_rows", counting)
     model = loaded_model(big_ctx, qtbot)
     assert model.rowCount() == 1000
     assert asked == []  # the id list alone: no row read yet
@@ -169,13 +169,13 @@ def test_sorting_by_header_keeps_the_selection(big_ctx: UiContext, qtbot) -> Non
 def test_typing_filters_after_a_pause_with_one_query(ui_ctx: UiContext, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     pane = make_pane(ui_ctx, qtbot)
     queries: list[str] = []
-    real = browse.document_ids
+    real = Library.document_ids
 
     def counting(library, **kwargs):  # type: ignore[no-untyped-def]
         queries.append(kwargs["filter"].text)
         return real(library, **kwargs)
 
-    monkeypatch.setattr(browse, "document_ids", counting)
+    monkeypatch.setattr(Library, "document_ids", counting)
     with qtbot.waitSignal(pane.model.ids_loaded, timeout=WAIT_MS):
         qtbot.keyClicks(pane.filter_edit, "natalia")
     assert queries == ["natalia"]

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QTreeWidget
 
-from ctviewer import browse
 from ctviewer.domain.imports import ImportOutcome, ImportReport
 from ctviewer.library import Library
 from ctviewer.ui.context import ArchiveEvents, UiContext
@@ -178,9 +177,9 @@ def test_cancel_midway_keeps_the_archive_consistent_and_a_second_import_finishes
     assert empty_ctx.library.pending_extraction() == 0
     assert empty_ctx.library.check().ok
     # Both runs are on record, newest first, and the report dialog can switch between them.
-    runs = browse.import_runs(empty_ctx.library)
+    runs = empty_ctx.library.import_runs()
     assert [r.cancelled for r in runs] == [False, True]
-    dialog = ImportReportDialog(second.report, runs=runs, load_run=lambda i: browse.import_report(empty_ctx.library, i))
+    dialog = ImportReportDialog(second.report, runs=runs, load_run=lambda i: empty_ctx.library.import_report(i))
     qtbot.addWidget(dialog)
     assert dialog.run_picker is not None and dialog.run_picker.count() == 2
     dialog.run_picker.setCurrentIndex(1)

@@ -1,9 +1,8 @@
 """The main window: it opens on an archive with the real panes, routes keys and signals between
-them, restores its state from (a temporary) QSettings, and the UI layer keeps to its imports."""
+them, and restores its state from (a temporary) QSettings."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -19,41 +18,6 @@ from tests.ui.conftest import make_context
 pin_singletons()  # PySide6 6.12 on Python 3.11 leaks references to None (see the module)
 # The offscreen platform warns whenever a top-level window with a layout is shown.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-UI_PACKAGE = Path(__file__).resolve().parents[2] / "ctviewer" / "ui"
-FORBIDDEN = ("sqlalchemy", "whoosh")
-
-
-def test_no_ui_module_imports_sqlalchemy_or_whoosh() -> None:
-    modules = sorted(UI_PACKAGE.glob("*.py"))
-    assert len(modules) > 5
-    offenders = []
-    for module in modules:
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"), filename=str(module))):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            offenders += [f"{module.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
-    assert offenders == []
-
-
-def test_the_layering_check_would_catch_an_offender(tmp_path: Path) -> None:
-    """The check above parses imports, including ones nested in functions."""
-    source = "def f():\n    from sqlalchemy import select\n    import whoosh.index\n"
-    found = [
-        n
-        for node in ast.walk(ast.parse(source))
-        for n in (
-            [a.name for a in node.names]
-            if isinstance(node, ast.Import)
-            else [node.module]
-            if isinstance(node, ast.ImportFrom) and node.module
-            else []
-        )
-    ]
-    assert [n for n in found if n.split(".")[0] in FORBIDDEN] == ["sqlalchemy", "whoosh.index"]
 
 
 @pytest.fixture
