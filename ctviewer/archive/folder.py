@@ -97,10 +97,6 @@ class Archive:
             else:
                 meta.remove(session, meta.INDEX_DIRTY)
 
-    def index_dirty(self) -> bool:
-        with self.db.read() as session:
-            return meta.get(session, meta.INDEX_DIRTY) == "1"
-
     def verify(self, *, thorough: bool = True) -> None:
         """Raise DamagedArchiveError when SQLite's ``integrity_check`` (or, not ``thorough``,
         ``quick_check``) finds the database damaged. Both read every page (0.1-1.5 s on a

@@ -93,10 +93,6 @@ def list_entities(
     ]
 
 
-def entity_exists(session: Session, entity_id: int) -> bool:
-    return session.scalar(select(Entity.id).where(Entity.id == entity_id, Entity.rejected == 0)) is not None
-
-
 def aliases_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for chunk in _chunks(ids):

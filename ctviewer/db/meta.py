@@ -94,7 +94,3 @@ def get_direct(db_path: Path, key: str) -> str | None:
     finally:
         conn.close()
     return str(row[0]) if row else None
-
-
-def mark_rebuild(db_path: Path) -> None:
-    put_direct(db_path, {INDEX_REBUILD: "1"})

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,10 +117,6 @@ class EntityService(EntityEditing):
         return load_gazetteer(self.user_gazetteer)
 
     # -- extraction ----------------------------------------------------------------------------
-    def pending_count(self) -> int:
-        with self.archive.db.read() as session:
-            return len(documents.pending_extraction(session))
-
     def extract_pending(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ExtractionReport:
         """Extract every document still waiting for it; returns what was done."""
         with self.archive.writing():
@@ -375,8 +371,3 @@ def _assert(session: Session, entity_id: int, now: str, **values: Any) -> None:
         return
     if any(getattr(current, "type" if k == "type" else "name", None) != v for k, v in values.items() if k != "key"):
         entity_store.update_entity(session, entity_id, now, **values)
-
-
-def most_common(texts: Iterable[str]) -> str:
-    counts = Counter(texts)
-    return max(counts, key=lambda t: (counts[t], len(t)))

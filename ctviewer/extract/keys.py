@@ -115,9 +115,3 @@ def person_loose_key(text: str) -> tuple[str, str] | None:
     if len(toks) < 2:
         return None
     return _loose_token(toks[0]), _loose_token(toks[-1])
-
-
-def surname_key(text: str) -> str:
-    """Loose key of the last word of a personal name (for surname-only references)."""
-    toks = person_tokens(text)
-    return _loose_token(toks[-1]) if toks else ""

@@ -484,8 +484,3 @@ class Resolver:
                                     )
                                 )
         return out
-
-
-def resolve_documents(documents: Iterable[DocumentMentions], **kwargs: object) -> Resolution:
-    """Shortcut: ``Resolver(**kwargs).resolve(documents)``."""
-    return Resolver(**kwargs).resolve(documents)  # type: ignore[arg-type]

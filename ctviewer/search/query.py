@@ -171,8 +171,3 @@ def _typed_word(node: query.Query, text: str) -> str:
 
 def _text(word: bytes | str) -> str:
     return word.decode("utf-8") if isinstance(word, bytes) else str(word)
-
-
-def _stem(analyzer: object, word: str) -> str | None:
-    tokens = [t.text for t in analyzer(word, mode="query")]  # type: ignore[operator]
-    return tokens[0] if len(tokens) == 1 else None

@@ -263,11 +263,6 @@ class AnnotationsPane(QWidget):
     def show_orphaned(self, on: bool = True) -> None:
         self.orphaned_check.setChecked(on)
 
-    def filter_by_document(self, doc_id: int | None) -> None:
-        """Show only ``doc_id``'s annotations (None: all documents)."""
-        self._refresh_choices()
-        self.document_combo.setCurrentIndex(max(0, self.document_combo.findData(doc_id or 0)))
-
     def selected_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [a for row in rows if (a := self.model.annotation_id(row)) is not None]
