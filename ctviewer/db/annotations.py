@@ -23,6 +23,7 @@ from ctviewer.db.models import (
     Entity,
     Mention,
 )
+from ctviewer.db.sql import chunks, contains_pattern
 from ctviewer.domain.annotations import (
     AnnotationFilter,
     AnnotationRecord,
@@ -31,17 +32,6 @@ from ctviewer.domain.annotations import (
     LinkedEntity,
     TagCount,
 )
-
-_CHUNK = 500
-
-
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
-    items = list(ids)
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-
-
-def _like(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 # -- colours and tags ---------------------------------------------------------------------------
@@ -181,7 +171,7 @@ def _conditions(f: AnnotationFilter) -> list[ColumnElement[bool]]:
     if f.orphaned is not None:
         out.append(Annotation.orphaned == int(f.orphaned))
     for word in (f.text or "").split():
-        pattern = _like(word)
+        pattern = contains_pattern(word)
         out.append(or_(Annotation.note.like(pattern, escape="\\"), Annotation.quote.like(pattern, escape="\\")))
     if f.created_from:
         out.append(Annotation.created_at >= f.created_from)
@@ -235,7 +225,7 @@ def records(session: Session, ids: Sequence[int]) -> list[AnnotationRecord]:
     rows: dict[int, Any] = {}
     tags: dict[int, list[str]] = {}
     ents: dict[int, list[LinkedEntity]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for r in session.execute(
             select(Annotation, Document.title, Document.date, Document.source_path)
             .outerjoin(Document, Document.id == Annotation.document_id)
@@ -312,7 +302,7 @@ def entity_by_name(session: Session, name: str) -> int | None:
 def _annotation_fields(session: Session, ids: Sequence[int]) -> dict[int, tuple[list[str], set[str]]]:
     """{document id: (notes and quotes, tags)} of live annotations."""
     out: dict[int, tuple[list[str], set[str]]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for doc_id, note, quote in session.execute(
             select(Annotation.document_id, Annotation.note, Annotation.quote)
             .where(Annotation.document_id.in_(chunk), Annotation.deleted_at.is_(None))

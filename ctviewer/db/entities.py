@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ctviewer.db.documents import DocumentFields, EntityFields
 from ctviewer.db.models import Document, DocumentText, Entity, EntityAlias, Mention, MergeSuggestion, Role
+from ctviewer.db.sql import chunks
 from ctviewer.domain.entities import (
     Cooccurrence,
     DatedRole,
@@ -33,12 +34,6 @@ from ctviewer.domain.entities import (
 # before the cut moves back to a word boundary: six to eight words, about what the entity
 # card's Before and After columns show beside the mention at a half-screen width.
 KWIC_WINDOW = 48
-_CHUNK = 500
-
-
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
-    items = list(ids)
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 def _counts() -> Subquery:
@@ -95,7 +90,7 @@ def list_entities(
 
 def aliases_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = session.execute(
             select(EntityAlias.entity_id, EntityAlias.alias)
             .join(Entity, Entity.id == EntityAlias.entity_id)
@@ -110,7 +105,7 @@ def aliases_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
 def _role_summaries(session: Session, ids: Sequence[int]) -> dict[int, list[RoleSummary]]:
     org = aliased(Entity)
     out: dict[int, list[RoleSummary]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = session.execute(
             select(Role.person_id, Role.title, Role.organisation_id, func.coalesce(org.name, Role.organisation_text))
             .outerjoin(org, org.id == Role.organisation_id)
@@ -128,7 +123,7 @@ def entity_records(session: Session, ids: Sequence[int]) -> list[EntityRecord]:
     counts = _counts()
     rows = {}
     docs: dict[int, list[int]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for r in session.execute(
             select(Entity, counts.c.mentions)
             .outerjoin(counts, counts.c.entity_id == Entity.id)
@@ -310,7 +305,7 @@ def document_mentions(session: Session, document_id: int) -> list[DocumentMentio
 def mentions_by_id(session: Session, mention_ids: Sequence[int]) -> list[tuple[int, int, int, int, int, str]]:
     """``(id, entity_id, document_id, start, end, text)`` of these mentions."""
     out = []
-    for chunk in _chunks(mention_ids):
+    for chunk in chunks(mention_ids):
         out += [
             (r[0], r[1], r[2], r[3], r[4], r[5])
             for r in session.execute(
@@ -428,7 +423,7 @@ def index_fields(session: Session, ids: Sequence[int], /) -> EntityFields:
     """
     per_doc: dict[int, set[int]] = {}
     entities: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for doc_id, entity_id, typ, name in session.execute(
             select(Mention.document_id, Entity.id, Entity.type, Entity.name)
             .join(Entity, Entity.id == Mention.entity_id)

@@ -10,11 +10,8 @@ from sqlalchemy import ColumnElement, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ctviewer.db.models import Entity, EntityAlias, Mention
+from ctviewer.db.sql import contains_pattern
 from ctviewer.domain.entities import EntitySort, EntityType
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def entity_ids(
@@ -46,7 +43,7 @@ def entity_ids(
         stmt = stmt.where(Entity.type == type_)
     needle = text.strip()
     if needle:
-        pattern = f"%{_like_escape(needle)}%"
+        pattern = contains_pattern(needle)
         # An analyst looking for "OSCE" expects the entity shown as its long name, too.
         alias_hit = exists().where(EntityAlias.entity_id == Entity.id, EntityAlias.alias.ilike(pattern, escape="\\"))
         stmt = stmt.where(or_(Entity.name.ilike(pattern, escape="\\"), alias_hit))

@@ -17,13 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ctviewer.db.models import AnnotationEntity, Correction, Entity, EntityAlias, Mention, MergeSuggestion, Role
-
-_CHUNK = 500
-
-
-def _chunks(ids: Iterable[int]) -> list[list[int]]:
-    items = list(ids)
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+from ctviewer.db.sql import chunks
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ def load_entities(session: Session, *, include_rejected: bool = False) -> list[S
 
 def existing_ids(session: Session, ids: Iterable[int]) -> set[int]:
     out: set[int] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         out |= set(session.scalars(select(Entity.id).where(Entity.id.in_(chunk))))
     return out
 
@@ -132,7 +126,7 @@ def add_alias_rows(session: Session, rows: Iterable[tuple[int, str, str, str]]) 
 
 def clear_documents(session: Session, doc_ids: Sequence[int]) -> None:
     """Forget the mentions and roles of these documents (before they are extracted again)."""
-    for chunk in _chunks(doc_ids):
+    for chunk in chunks(doc_ids):
         session.execute(delete(Role).where(Role.document_id.in_(chunk)))
         session.execute(delete(Mention).where(Mention.document_id.in_(chunk)))
 
@@ -197,7 +191,7 @@ def load_corrections(session: Session) -> list[tuple[int, str, dict[str, Any]]]:
 # -- primitives used by the corrections ---------------------------------------------------------
 def documents_of(session: Session, entity_ids: Iterable[int]) -> set[int]:
     out: set[int] = set()
-    for chunk in _chunks(entity_ids):
+    for chunk in chunks(entity_ids):
         out |= set(session.scalars(select(distinct(Mention.document_id)).where(Mention.entity_id.in_(chunk))))
         out |= set(session.scalars(select(distinct(Role.document_id)).where(Role.organisation_id.in_(chunk))))
     return out
@@ -286,6 +280,6 @@ def delete_unused_entities(session: Session) -> list[int]:
     ids = list(
         session.scalars(select(Entity.id).where(Entity.analyst == 0, Entity.id.not_in(used), Entity.id.not_in(linked)))
     )
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         session.execute(delete(Entity).where(Entity.id.in_(chunk)))
     return ids

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from ctviewer.db.models import Annotation, AnnotationEntity, Document, Entity, ImportItem, ImportRun, Mention
+from ctviewer.db.sql import chunks, contains_pattern
 from ctviewer.domain.documents import DocumentSort
 
 _SORT_COLUMNS: dict[str, Any] = {
@@ -30,11 +31,6 @@ _SORT_COLUMNS: dict[str, Any] = {
 }
 # Sorting by an entity count: the sort key is the number of distinct entities of that type.
 _COUNT_SORTS: dict[str, str] = {"people": "person", "organisations": "organisation", "places": "place"}
-_CHUNK = 500
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def document_ids(
@@ -81,7 +77,7 @@ def document_ids(
     conditions: list[ColumnElement[bool]] = []
     needle = text.strip()
     if needle:
-        pattern = f"%{_like_escape(needle)}%"
+        pattern = contains_pattern(needle)
         conditions.append(
             or_(Document.title.ilike(pattern, escape="\\"), Document.original_name.ilike(pattern, escape="\\"))
         )
@@ -122,8 +118,7 @@ def document_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, A
     ``annotations``: how many live annotations the analyst made on it.
     """
     out: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
+    for chunk in chunks(ids):
         for r in session.execute(
             select(
                 Document.id,
