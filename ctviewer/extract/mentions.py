@@ -30,6 +30,7 @@ from ctviewer.extract.gazetteer import Gazetteer
 from ctviewer.extract.model import Mention, MentionSource
 from ctviewer.extract.roles import TITLE_RE, find_role
 from ctviewer.extract.textprep import CleanText, normalise_surface
+from ctviewer.extract.wordlists import WORDS
 
 
 class RawSpan(NamedTuple):
@@ -61,176 +62,9 @@ _LEADING = re.compile(
 _TRAILING = re.compile(r"(?:['’`]s?|[\s,;:.(\-–—]+)+$")
 _TRAILING_FUNCTION = re.compile(r"(?:\s+(?:of|for|on|and|in|the|to|at|with|by|from))+$")
 
-# Organisation spans made only of these words are generic phrases, not names.
-GENERIC_WORDS = frozenset(
-    [
-        "regional",
-        "cooperation",
-        "co",
-        "operation",
-        "counter",
-        "terrorism",
-        "counterterrorism",
-        "anti",
-        "terrorist",
-        "international",
-        "global",
-        "national",
-        "joint",
-        "security",
-        "peace",
-        "development",
-        "sustainable",
-        "human",
-        "rights",
-        "conference",
-        "summit",
-        "meeting",
-        "session",
-        "high",
-        "level",
-        "ministerial",
-        "early",
-        "warning",
-        "network",
-        "framework",
-        "action",
-        "plan",
-        "strategy",
-        "of",
-        "for",
-        "and",
-        "the",
-        "in",
-        "on",
-        "to",
-        "a",
-        "an",
-        "implementation",
-        "implement",
-        "implementing",
-        "within",
-        "central",
-        "asian",
-        "states",
-        "countries",
-        "member",
-        "state",
-        "states",
-        "community",
-        "cooperation",
-        "government",
-        "governments",
-        "council",
-        "committee",
-        "programme",
-        "program",
-        "initiative",
-        "process",
-        "dialogue",
-        "partnership",
-        "platform",
-    ]
-)
-# An organisation span ending in one of these names a document, not a body.
-DOCUMENT_WORDS = frozenset(
-    [
-        "strategy",
-        "plan",
-        "declaration",
-        "agenda",
-        "resolution",
-        "resolutions",
-        "convention",
-        "charter",
-        "treaty",
-        "protocol",
-        "act",
-        "agreement",
-        "goals",
-        "pact",
-        "roadmap",
-        "road",
-        "map",
-        "concept",
-        "doctrine",
-        "report",
-        "communique",
-        "communiqué",
-        "statement",
-        "partnership",
-        "initiative",
-        "proclamation",
-    ]
-)
-# A single word like these is a back-reference ("the Organization", "the Council"), not a name.
-GENERIC_SINGLE = frozenset(
-    [
-        "organization",
-        "organisation",
-        "administration",
-        "council",
-        "committee",
-        "assembly",
-        "secretariat",
-        "mission",
-        "commission",
-        "union",
-        "agency",
-        "office",
-        "government",
-        "ministry",
-        "parliament",
-        "court",
-        "conference",
-        "career",
-        "state",
-        "states",
-    ]
-)
-JUNK_PLACES = frozenset(
-    ["states", "state", "hall", "nations", "countries", "region", "west", "east", "north", "south", "world", "earth"]
-)
+# The word lists (generic words, document words, organisation words, junk places) are data:
+# resources/wordlists.yaml, read by ctviewer.extract.wordlists.
 _PARTICLES = re.compile(r"^\s+(?:(?:ibn|bin|bint|binti|al|el|ul|abu|abd|de|da|di|van|von|der)\s+)*$")
-# Words that make a capitalised phrase an organisation rather than a person.
-ORG_WORDS = frozenset(
-    [
-        "office",
-        "council",
-        "organisation",
-        "organization",
-        "ministry",
-        "committee",
-        "centre",
-        "center",
-        "nations",
-        "union",
-        "bank",
-        "agency",
-        "department",
-        "group",
-        "party",
-        "commission",
-        "institute",
-        "forum",
-        "fund",
-        "association",
-        "court",
-        "assembly",
-        "secretariat",
-        "directorate",
-        "service",
-        "force",
-        "forces",
-        "army",
-        "police",
-        "government",
-        "parliament",
-        "university",
-        "team",
-        "mission",
-    ]
-)
 HONORIFIC_BEFORE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Madam|Mme)\.?|H\.\s?E\.|\b(?:His|Her) (?:Excellency|Majesty|Highness))\s*$"
 )
@@ -313,13 +147,13 @@ def _is_junk_org(surface: str) -> bool:
     words = _words(surface)
     if not words or not any(c.isalpha() for c in surface) or len(surface) <= 2:
         return True
-    if len(words) == 1 and words[0] in GENERIC_SINGLE:
+    if len(words) == 1 and words[0] in WORDS.generic_single:
         return True
     if TITLE_RE.fullmatch(surface) or TITLE_RE.fullmatch(surface.rstrip("s")):
         return True  # a title ("National Security Advisor", "Permanent Representatives")
-    if all(w in GENERIC_WORDS for w in words):
+    if all(w in WORDS.generic_words for w in words):
         return True
-    if words[-1] in DOCUMENT_WORDS:
+    if words[-1] in WORDS.document_words:
         return True
     # Lower-case throughout (e.g. "counter-terrorism") is never a name.
     return surface[0].islower()
@@ -334,10 +168,10 @@ def _is_junk_person(surface: str, gazetteer: Gazetteer) -> bool:
     if " ".join(words) in gazetteer.demonyms:
         return True
     return len(words) == 1 and (
-        words[0] in GENERIC_SINGLE
-        or words[0] in GENERIC_WORDS
-        or words[0] in JUNK_PLACES
-        or words[0].rstrip("s") in DOCUMENT_WORDS
+        words[0] in WORDS.generic_single
+        or words[0] in WORDS.generic_words
+        or words[0] in WORDS.junk_places
+        or words[0].rstrip("s") in WORDS.document_words
     )
 
 
@@ -345,7 +179,7 @@ def _looks_like_person(text: str, start: int, end: int) -> bool:
     """An ORG span that is really a person: a short capitalised name with a role or honorific next to it."""
     surface = text[start:end]
     toks = surface.split()
-    if not 2 <= len(toks) <= 4 or any(t.lower() in ORG_WORDS for t in toks):
+    if not 2 <= len(toks) <= 4 or any(t.lower() in WORDS.org_words for t in toks):
         return False
     if not all(t[:1].isupper() and t[1:2].islower() for t in toks):
         return False
@@ -389,7 +223,7 @@ def build_mentions(
             continue
         if typ != "organisation" and (not surface[:1].isupper() or any(c.isdigit() for c in surface)):
             continue
-        if typ == "place" and surface.lower() in JUNK_PLACES:
+        if typ == "place" and surface.lower() in WORDS.junk_places:
             continue
         if typ == "person" and _is_junk_person(surface, gazetteer):
             continue
