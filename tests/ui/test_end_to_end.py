@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from ctviewer.sample import sample_documents_dir
+from ctviewer.ui.main_window import MainWindow
 from ctviewer.ui.refcount_guard import pin_singletons
 from tests.ui.conftest import make_context
 
@@ -17,11 +18,6 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 
 def test_import_search_read_and_follow_entities(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip(
-        "ctviewer.ui.reader_pane", reason="the reader pane (ctviewer/ui/reader_pane.py) is not written yet"
-    )
-    from ctviewer.ui.main_window import MainWindow
-
     ctx = make_context(tmp_path / "archive")  # the fake extractor finds Voronkov, OSCE, Tashkent...
     try:
         window = MainWindow(

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from ctviewer.ui.context import UiContext
+from ctviewer.ui.main_window import MainWindow
 from ctviewer.ui.refcount_guard import pin_singletons
 from tests.entities.conftest import entity_named
 from tests.ui.conftest import make_context
@@ -27,11 +28,6 @@ def settings(tmp_path: Path) -> QSettings:
 
 @pytest.fixture
 def window_class() -> type:
-    pytest.importorskip(
-        "ctviewer.ui.reader_pane", reason="the reader pane (ctviewer/ui/reader_pane.py) is not written yet"
-    )
-    from ctviewer.ui.main_window import MainWindow
-
     return MainWindow
 
 
