@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctviewer.library import Library, Progress
+from ctviewer.domain.progress import Progress
+from ctviewer.library import Library
 from ctviewer.paths import resources_dir
 
 

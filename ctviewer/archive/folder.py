@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ctviewer.archive.backups import BackupInfo, take_backup
+from ctviewer.archive.backups import take_backup
 from ctviewer.archive.lock import WriterLock
 from ctviewer.archive.originals import OriginalStore
 from ctviewer.db import meta
@@ -24,6 +24,7 @@ from ctviewer.db.backup import verify_database
 from ctviewer.db.engine import CheckpointReport, Database, damaged_error
 from ctviewer.db.migrations import current_version, migrate, schema_version
 from ctviewer.db.read_only import ReadOnlySource, read_only_source
+from ctviewer.domain.backups import BackupInfo
 from ctviewer.errors import ArchiveError, ArchiveTooNewError
 from ctviewer.paths import ArchivePaths
 

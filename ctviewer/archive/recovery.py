@@ -17,20 +17,12 @@ import json
 import os
 from pathlib import Path
 
-from ctviewer.archive.backups import (
-    BackupInfo,
-    RestoreReport,
-    find_backup,
-    list_backups,
-    move_aside,
-    restore_backup,
-    take_backup,
-)
+from ctviewer.archive.backups import find_backup, list_backups, move_aside, restore_backup, take_backup
 from ctviewer.archive.lock import WriterLock
 from ctviewer.db import meta
 from ctviewer.db.backup import verify_database
 from ctviewer.db.salvage import salvage_database
-from ctviewer.domain.backups import PendingRecovery, SalvageOutcome, now_utc
+from ctviewer.domain.backups import BackupInfo, PendingRecovery, RestoreReport, SalvageOutcome, now_utc
 from ctviewer.errors import ArchiveError
 from ctviewer.paths import ArchivePaths
 

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from ctviewer.errors import RejectedFile
 from ctviewer.ingest.metadata import valid_date
@@ -83,7 +84,7 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _parse_in_child(data: bytes, limits: Limits) -> dict:
+def _parse_in_child(data: bytes, limits: Limits) -> dict[str, Any]:
     try:
         proc = subprocess.run(
             child_command(limits),

@@ -71,7 +71,7 @@ def _pypdf(data: bytes, max_chars: int) -> dict[str, object]:
         text = page.extract_text() or ""
         pages.append(text[: max_chars - used])
         used += len(text)
-    info: dict = dict(reader.metadata or {})
+    info: dict[str, object] = dict(reader.metadata or {})
     meta = {str(k).lstrip("/"): str(v) for k, v in info.items() if isinstance(v, str)}
     return {"pages": pages, "meta": meta, "engine": "pypdf", "truncated": truncated}
 

@@ -9,7 +9,7 @@ the entities still exist (after a merge: the merged entity).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -55,7 +55,7 @@ class EntitiesPane(QWidget):
         if entity_type not in ENTITY_TYPES:
             raise ValueError(f"unknown entity type {entity_type!r}")
         self._ctx = ctx
-        self._type = cast(EntityType, entity_type)
+        self._type: EntityType = entity_type  # narrowed by the check above
         self._busy = 0  # corrections submitted from this pane and not finished yet
         self._select_after: list[int] | None = None
 
