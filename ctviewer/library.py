@@ -596,18 +596,24 @@ class Library:
         self.archive.verify(thorough=thorough)
 
     def repair_index(
-        self, progress: Progress | None = None, cancelled: Cancelled | None = None, *, wait: float | None = None
+        self,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+        *,
+        wait: float | None = None,
+        thorough: bool = False,
     ) -> str | None:
         """Bring the index back in step with the database when it is behind, damaged, or from
         another database; returns what was wrong (None: nothing was). The database is verified
         first: a damaged one must not drive the repair (it would purge the index of every
         document SQLite can no longer read). The repair takes the writer lock, waiting ``wait``
-        seconds for another writer (None: the usual wait) before ArchiveBusyError."""
-        if self.index.problem() is None:
+        seconds for another writer (None: the usual wait) before ArchiveBusyError. ``thorough``
+        also reads every index file against its checksum (damage no read would report)."""
+        if self.index.problem(thorough=thorough) is None:
             return None
         self.archive.verify()
         with self.archive.writing(timeout=2.0 if wait is None else wait):
-            return self.index.repair(progress, cancelled)
+            return self.index.repair(progress, cancelled, thorough=thorough)
 
     def reindex(self, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
         with self.archive.writing():

@@ -75,7 +75,7 @@ def _restore_originals(archive: Archive, sources: list[tuple[str, Path]]) -> int
 
 def _index_problems(archive: Archive, sync: IndexSync) -> list[Problem]:
     try:
-        problem = sync.problem()
+        problem = sync.problem(thorough=True)
         if problem is None:
             with archive.db.read() as session:
                 stored = documents.all_ids(session)
@@ -85,7 +85,7 @@ def _index_problems(archive: Archive, sync: IndexSync) -> list[Problem]:
         problem = "index-damaged"
     messages = {
         "index-dirty": "the search index was not finished after the last write (interrupted?)",
-        "index-damaged": "the search index cannot be opened (damaged or missing files)",
+        "index-damaged": "the search index is damaged (files missing, unreadable or changed since they were written)",
         "index-rebuild": "the search index must be rebuilt (the database was restored or salvaged)",
         "index-generation": "the search index and the database were last written at different times "
         "(recent database changes lost, e.g. a deleted -wal file, or an old copy put back)",

@@ -50,8 +50,10 @@ class IndexSync:
         """Whether this object holds the index open (searchers, file handles)."""
         return self._index is not None
 
-    def problem(self) -> str | None:
-        """Why the index needs repair, or None when it agrees with the database.
+    def problem(self, *, thorough: bool = False) -> str | None:
+        """Why the index needs repair, or None when it agrees with the database. ``thorough``
+        also reads every index file against the checksums taken when it was written (damage
+        Whoosh would not notice; as slow as reading the index once).
 
         An index opened only to answer this is closed again: a Library that never searches nor
         writes (the desktop app's GUI-thread Library) then holds no index at all, and the next
@@ -68,6 +70,8 @@ class IndexSync:
         opened_here = self._index is None
         try:
             indexed = self.index.doc_count()
+            if thorough and self.index.damaged_files():
+                return "index-damaged"
         except IndexDamaged:
             return "index-damaged"
         finally:
@@ -83,9 +87,11 @@ class IndexSync:
             return "index-count-mismatch"
         return None
 
-    def repair(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> str | None:
+    def repair(
+        self, progress: Progress | None = None, cancelled: Cancelled | None = None, *, thorough: bool = False
+    ) -> str | None:
         """Repair the index if needed (caller holds the writer lock); returns what was wrong."""
-        problem = self.problem()
+        problem = self.problem(thorough=thorough)
         if problem is None:
             return None
         if problem in REBUILD_PROBLEMS:

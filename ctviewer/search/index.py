@@ -27,6 +27,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from ctviewer.domain.progress import Cancelled, Progress
 from ctviewer.domain.search import IndexEntry, SearchHit, SearchResult
 from ctviewer.errors import ArchiveBusyError, BuildCancelled, IndexDamaged, KnownError, StorageError
+from ctviewer.search import checksums
 from ctviewer.search import query as queries
 from ctviewer.search.facets import CachedFieldFacet, FacetTables, forget_other_segments
 from ctviewer.search.hits import targets
@@ -135,6 +136,7 @@ class SearchIndex:
                 writer.cancel()
                 raise
             ix.close()
+            checksums.refresh(fresh)
             if path.exists():
                 old = parent / f"{path.name}.old-{os.getpid()}"
                 path.rename(old)
@@ -219,6 +221,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        checksums.refresh(self.path)
 
     def delete(self, ids: Sequence[int]) -> None:
         if not ids:
@@ -232,6 +235,7 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
+            checksums.refresh(self.path)
 
     def optimize(self) -> None:
         """Merge all segments into one (faster queries after bulk imports)."""
@@ -242,6 +246,7 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
+            checksums.refresh(self.path)
 
     def _writer(self) -> Any:
         """Whoosh's writer, waiting a moment for its lock.
@@ -260,6 +265,11 @@ class SearchIndex:
                 "Try again when it has finished."
             ) from None
         return _quantised_lengths(writer)
+
+    def damaged_files(self) -> list[str]:
+        """Index files whose contents changed since they were written (reads every file; see
+        :mod:`ctviewer.search.checksums`)."""
+        return checksums.damaged(self.path)
 
     def segment_count(self) -> int:
         return len(self._ix._segments())

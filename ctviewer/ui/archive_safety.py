@@ -169,7 +169,7 @@ class ArchiveSafety(QObject):
             # Nothing below may act on a damaged database (a repair verifies it thoroughly too).
             library.verify(thorough=False)
             library.restore_lost_texts()  # after a salvage: texts read back from the originals
-            return library.repair_index(task.progress, task.cancelled, wait=30)
+            return library.repair_index(task.progress, task.cancelled, wait=30, thorough=True)
 
         task = self._ctx.runner.submit(
             "write",
