@@ -8,7 +8,6 @@ the readers, spaCy or Qt.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -17,6 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ctviewer import __version__
+from ctviewer.cli.output import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    one_line,
+    open_library,
+    print_json,
+    terminal_snippet,
+)
 from ctviewer.errors import DamagedArchiveError, KnownError
 
 if TYPE_CHECKING:
@@ -24,33 +32,12 @@ if TYPE_CHECKING:
     from ctviewer.domain.entities import EntityChange, EntityRecord, ExtractionReport
     from ctviewer.library import Library
 
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-
-
-def _archive_dir(args: argparse.Namespace) -> Path:
-    from ctviewer.paths import default_archive_dir
-
-    return Path(args.archive).expanduser() if args.archive else default_archive_dir()
-
-
-def _open(args: argparse.Namespace, *, read_only: bool = False, create: bool = False) -> Library:
-    """Open the archive; only commands that write (import) create a missing one."""
-    from ctviewer.library import Library
-
-    return Library.open(_archive_dir(args), read_only=read_only, create=create)
-
-
-def _print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
 
 # -- commands -----------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
     from ctviewer.cli.progress import TerminalProgress
     from ctviewer.domain.imports import ImportOutcome
 
-    library = _open(args, create=True)
     bar = TerminalProgress("importing")
 
     def show(outcome: ImportOutcome) -> None:
@@ -66,7 +53,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(line, flush=True)
 
     extracted = None
-    try:
+    with open_library(args, create=True) as library, bar:
         report = library.import_paths([Path(p) for p in args.paths], progress=bar, on_outcome=show)
         bar.finish()
         if library.index_segments() > 8:  # a bulk import left many index segments: merge them once
@@ -74,11 +61,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not args.defer_extraction and not report.cancelled and library.pending_extraction():
             # Finish what this import (or an interrupted earlier one) left waiting for extraction.
             extracted = library.extract(progress=TerminalProgress("extracting entities"))
-    finally:
-        bar.finish()
-        library.close()
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
         print(
             f"{len(report.of('imported'))} imported, {len(report.of('duplicate'))} duplicates, "
@@ -91,13 +75,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    library = _open(args, read_only=args.read_only)
-    try:
+    with open_library(args, read_only=args.read_only) as library:
         docs = library.documents(sort=args.sort, descending=args.desc, limit=args.limit)
-    finally:
-        library.close()
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "id": d.id,
@@ -116,20 +97,17 @@ def cmd_docs(args: argparse.Namespace) -> int:
         )
     else:
         for d in docs:
-            print(f"{d.id:>6}  {d.date or '----------':<10}  {d.file_type:<4}  {_one_line(d.title)[:90]}")
+            print(f"{d.id:>6}  {d.date or '----------':<10}  {d.file_type:<4}  {one_line(d.title)[:90]}")
     return EXIT_OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    library = _open(args, read_only=args.read_only)
-    try:
+    with open_library(args, read_only=args.read_only) as library:
         record = library.document(args.id)
-    finally:
-        library.close()
     s = record.summary
     text = record.raw_text if args.raw else record.text
     if args.json:
-        _print_json(
+        print_json(
             {
                 "id": s.id,
                 "title": s.title,
@@ -151,7 +129,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"Title:    {_one_line(s.title)}")
+    print(f"Title:    {one_line(s.title)}")
     for label, value in (
         ("Date", s.date),
         ("Place", s.place),
@@ -172,11 +150,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    library = _open(args, read_only=args.read_only)
-    try:
+    with open_library(args, read_only=args.read_only) as library:
         result = library.search(args.query, limit=args.limit, facets=args.facets)
-    finally:
-        library.close()
     if args.json:
         out: dict[str, object] = {
             "query": result.query,
@@ -192,30 +167,27 @@ def cmd_search(args: argparse.Namespace) -> int:
             out["facets"] = {
                 name: [{"value": v, "count": c} for v, c in pairs] for name, pairs in result.facets.items()
             }
-        _print_json(out)
+        print_json(out)
         return EXIT_OK
     print(f"{result.total} documents match {result.query!r}")
     if result.suggestion:
         print(f"Did you mean: {result.suggestion}")
     bold = sys.stdout.isatty()
     for rank, hit in enumerate(result.hits, 1):
-        print(f"\n{rank:>3}. #{hit.id}  {hit.date or ''}  {_one_line(hit.title)}  (score {hit.score:.2f})")
-        print("     " + _terminal_snippet(hit.snippet, bold))
+        print(f"\n{rank:>3}. #{hit.id}  {hit.date or ''}  {one_line(hit.title)}  (score {hit.score:.2f})")
+        print("     " + terminal_snippet(hit.snippet, bold))
     for name, pairs in result.facets.items():
         if pairs:
-            print(f"\n{name}: " + ", ".join(f"{_one_line(v)} ({c})" for v, c in pairs[:10]))
+            print(f"\n{name}: " + ", ".join(f"{one_line(v)} ({c})" for v, c in pairs[:10]))
     return EXIT_OK
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         deleted = library.delete_documents(args.ids)
         backup = library.backups()[0]
-    finally:
-        library.close()
     if args.json:
-        _print_json({"deleted": args.ids, "backup": str(backup.path)})
+        print_json({"deleted": args.ids, "backup": str(backup.path)})
     else:
         print(
             f"deleted {deleted} documents (a backup was taken first: {backup.path.name}); "
@@ -227,31 +199,22 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     from ctviewer.cli.progress import TerminalProgress
 
-    library = _open(args)
-    bar = TerminalProgress("indexing")
-    try:
+    with open_library(args) as library, TerminalProgress("indexing") as bar:
         count = library.reindex(progress=bar)
-    finally:
-        bar.finish()
-        library.close()
     print(f"re-indexed {count} documents")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ctviewer.domain.checks import CheckReport, Problem
-    from ctviewer.library import Library
 
     try:
-        library = Library.open(_archive_dir(args), repair_index=False, create=False)
-        try:
+        with open_library(args, repair_index=False) as library:
             report = library.check(repair=args.repair)
-        finally:
-            library.close()
     except DamagedArchiveError as exc:  # damage SQLite reports before the checks can
         report = CheckReport(problems=(Problem("db-damaged", str(exc)),))
     if args.json:
-        _print_json(
+        print_json(
             {
                 "ok": report.ok,
                 "problems": [
@@ -278,13 +241,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from ctviewer.sample import build_sample
 
     root = Path(args.archive).expanduser() if args.archive else sample_archive_dir()
-    bar = TerminalProgress("building the sample archive")
-    try:
+    with TerminalProgress("building the sample archive") as bar:
         summary = build_sample(root, progress=bar)
-    finally:
-        bar.finish()
     if args.json:
-        _print_json(summary)
+        print_json(summary)
     else:
         print(
             f"sample archive: {summary['archive']} ({summary['documents']} documents, "
@@ -293,9 +253,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
         if not args.open:
             print(f"try:  ctviewer --archive '{summary['archive']}' search 'Voronkov'")
     if args.open:
-        from ctviewer.ui.app import run  # the desktop app, on the sample archive
+        from ctviewer.cli.desktop import run_app
 
-        return run(Path(str(summary["archive"])))
+        return run_app(Path(str(summary["archive"])))  # the desktop app, on the sample archive
     return EXIT_OK
 
 
@@ -312,15 +272,10 @@ def _print_extraction(report: ExtractionReport) -> None:
 def cmd_extract(args: argparse.Namespace) -> int:
     from ctviewer.cli.progress import TerminalProgress
 
-    library = _open(args)
-    bar = TerminalProgress("extracting entities")
-    try:
+    with open_library(args) as library, TerminalProgress("extracting entities") as bar:
         report = library.extract(all=args.all, progress=bar)
-    finally:
-        bar.finish()
-        library.close()
     if args.json:
-        _print_json(
+        print_json(
             {
                 "documents": report.documents,
                 "mentions": report.mentions,
@@ -346,46 +301,40 @@ def _entity_json(e: EntityRecord) -> dict[str, object]:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    library = _open(args, read_only=args.read_only)
-    try:
+    with open_library(args, read_only=args.read_only) as library:
         summaries = library.entities(
             args.type, sort=args.sort, descending=args.desc, limit=args.limit, offset=args.offset
         )
         records = library.entity_records([e.id for e in summaries]) if args.json else []
-    finally:
-        library.close()
     if args.json:
-        _print_json([_entity_json(e) for e in records])
+        print_json([_entity_json(e) for e in records])
     else:
         for e in summaries:
-            print(f"{e.id:>6}  {e.type:<12}  {e.mentions:>5} mentions  {e.documents:>4} docs  {_one_line(e.name)}")
+            print(f"{e.id:>6}  {e.type:<12}  {e.mentions:>5} mentions  {e.documents:>4} docs  {one_line(e.name)}")
     return EXIT_OK
 
 
 def cmd_entity(args: argparse.Namespace) -> int:
-    library = _open(args, read_only=args.read_only)
-    try:
+    with open_library(args, read_only=args.read_only) as library:
         record = library.entity(args.id)
         mentions = library.entity_mentions(args.id, limit=args.limit)
         together = library.cooccurring(args.id)
         roles = library.roles_over_time(args.id) if record.type == "person" else []
-    finally:
-        library.close()
     if args.json:
         out = _entity_json(record)
         out["mentions"] = [
-            {"document": m.document_id, "start": m.start, "end": m.end, "text": m.text, "context": _one_line(m.context)}
+            {"document": m.document_id, "start": m.start, "end": m.end, "text": m.text, "context": one_line(m.context)}
             for m in mentions
         ]
         out["cooccurring"] = [{"id": c.id, "name": c.name, "count": c.count} for c in together]
-        _print_json(out)
+        print_json(out)
         return EXIT_OK
     print(
-        f"#{record.id}  {_one_line(record.name)}  ({record.type}, {record.mentions} mentions in "
+        f"#{record.id}  {one_line(record.name)}  ({record.type}, {record.mentions} mentions in "
         f"{len(record.documents)} documents)"
     )
     if record.aliases:
-        print("Also:     " + "; ".join(_one_line(a) for a in record.aliases))
+        print("Also:     " + "; ".join(one_line(a) for a in record.aliases))
     for r in roles:
         print(
             f"Role:     {r.date or '----------'}  {r.title}"
@@ -393,11 +342,11 @@ def cmd_entity(args: argparse.Namespace) -> int:
             + f"  (document {r.document_id})"
         )
     if together:
-        print("With:     " + ", ".join(f"{_one_line(c.name)} #{c.id} ({c.count})" for c in together[:15]))
+        print("With:     " + ", ".join(f"{one_line(c.name)} #{c.id} ({c.count})" for c in together[:15]))
     print()
     for m in mentions:
-        left, right = _one_line(m.left)[-60:], _one_line(m.right)[:60]
-        print(f"m{m.id:<7} {m.document_id}:{m.start:<7} {left:>60} [{_one_line(m.keyword)}] {right}")
+        left, right = one_line(m.left)[-60:], one_line(m.right)[:60]
+        print(f"m{m.id:<7} {m.document_id}:{m.start:<7} {left:>60} [{one_line(m.keyword)}] {right}")
     return EXIT_OK
 
 
@@ -405,65 +354,49 @@ def _report_change(args: argparse.Namespace, library: Library, change: EntityCha
     entity_id = change.created if change.created is not None else (change.entities[0] if change.entities else None)
     if getattr(args, "json", False):
         records = library.entity_records([entity_id]) if entity_id is not None else []
-        _print_json(_entity_json(records[0]) if records else {"deleted": list(change.deleted)})
+        print_json(_entity_json(records[0]) if records else {"deleted": list(change.deleted)})
     else:
         print(message)
     return EXIT_OK
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         change = library.merge(args.ids)
         name = library.entity(change.entities[0]).name
         return _report_change(
             args, library, change, f"merged {', '.join(map(str, change.deleted))} into #{change.entities[0]} {name}"
         )
-    finally:
-        library.close()
 
 
 def cmd_rename(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         change = library.rename(args.id, args.name)
         return _report_change(args, library, change, f"#{args.id} is now called {library.entity(args.id).name}")
-    finally:
-        library.close()
 
 
 def cmd_retype(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         change = library.retype(args.id, args.type)
         return _report_change(args, library, change, f"#{args.id} is now a {args.type}")
-    finally:
-        library.close()
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         change = library.reject(args.id)
         return _report_change(
             args, library, change, f"#{args.id} rejected (not an entity); {len(change.documents)} documents updated"
         )
-    finally:
-        library.close()
 
 
 def cmd_alias(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         change = library.alias(args.id, args.name)
         return _report_change(args, library, change, f"#{args.id} is also called {args.name}")
-    finally:
-        library.close()
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         mention_ids = []
         for item in args.mentions:
             if re.fullmatch(r"\d+:\d+", item):  # DOCUMENT:START, as `entity ID --json` shows them
@@ -478,18 +411,13 @@ def cmd_split(args: argparse.Namespace) -> int:
         return _report_change(
             args, library, change, f"split {len(mention_ids)} mentions of #{args.id} into #{new.id} {new.name}"
         )
-    finally:
-        library.close()
 
 
 def cmd_suggestions(args: argparse.Namespace) -> int:
-    library = _open(args, read_only=args.read_only)
-    try:
+    with open_library(args, read_only=args.read_only) as library:
         found = library.suggestions()
-    finally:
-        library.close()
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "id": s.id,
@@ -498,7 +426,7 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
                     "b": {"id": s.b, "name": s.b_name},
                     "score": round(s.score, 1),
                     "reason": s.reason,
-                    "evidence": [_one_line(e) for e in s.evidence],
+                    "evidence": [one_line(e) for e in s.evidence],
                 }
                 for s in found
             ]
@@ -506,8 +434,7 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
     else:
         for s in found:
             print(
-                f"{s.id:>5}  {s.score:5.1f}  #{s.a} {_one_line(s.a_name)}  ~  #{s.b} {_one_line(s.b_name)}  "
-                f"({s.reason})"
+                f"{s.id:>5}  {s.score:5.1f}  #{s.a} {one_line(s.a_name)}  ~  #{s.b} {one_line(s.b_name)}  ({s.reason})"
             )
         if found:
             print("\nmerge with `ctviewer merge A B`, or dismiss with `ctviewer dismiss SUGGESTION`")
@@ -515,11 +442,8 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
 
 
 def cmd_dismiss(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         library.dismiss_suggestion(args.id)
-    finally:
-        library.close()
     print(f"suggestion {args.id} dismissed")
     return EXIT_OK
 
@@ -543,8 +467,7 @@ def _annotation_json(a: AnnotationRecord) -> dict[str, object]:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         change = library.annotate(
             args.doc_id,
             quote=args.quote,
@@ -553,8 +476,6 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             tags=args.tag or (),
             color=args.color,
         )
-    finally:
-        library.close()
     print(change.annotations[0])
     return EXIT_OK
 
@@ -562,8 +483,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_annotations(args: argparse.Namespace) -> int:
     from ctviewer.domain.annotations import AnnotationFilter
 
-    library = _open(args, read_only=args.read_only)
-    try:
+    with open_library(args, read_only=args.read_only) as library:
         found = library.annotations(
             AnnotationFilter(
                 document_id=args.doc,
@@ -577,26 +497,23 @@ def cmd_annotations(args: argparse.Namespace) -> int:
             sort=args.sort,
             descending=args.desc,
         )
-    finally:
-        library.close()
     if args.json:
-        _print_json([_annotation_json(a) for a in found])
+        print_json([_annotation_json(a) for a in found])
         return EXIT_OK
     for a in found:
         flags = " [orphaned]" if a.orphaned else ""
         tags = " #" + " #".join(a.tags) if a.tags else ""
         print(
             f"{a.id:>5}  doc {a.document_id if a.document_id is not None else '-':<5} {a.color:<7} "
-            f'"{_one_line(a.quote)[:80]}"{tags}{flags}'
+            f'"{one_line(a.quote)[:80]}"{tags}{flags}'
         )
         if a.note:
-            print(f"       {_one_line(a.note)[:100]}")
+            print(f"       {one_line(a.note)[:100]}")
     return EXIT_OK
 
 
 def cmd_edit_annotation(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         library.edit_annotation(
             args.id,
             note=args.note,
@@ -604,51 +521,37 @@ def cmd_edit_annotation(args: argparse.Namespace) -> int:
             color=args.color,
             entities=[] if args.no_entities else args.entity,
         )
-    finally:
-        library.close()
     print(f"annotation {args.id} saved")
     return EXIT_OK
 
 
 def cmd_delete_annotation(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         library.delete_annotation(args.id)
-    finally:
-        library.close()
     print(f"annotation {args.id} deleted (undo with `ctviewer restore-annotation {args.id}`)")
     return EXIT_OK
 
 
 def cmd_restore_annotation(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         library.restore_annotation(args.id)
-    finally:
-        library.close()
     print(f"annotation {args.id} restored")
     return EXIT_OK
 
 
 def cmd_reattach(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         library.reattach_annotation(args.id, args.start, args.end)
         quote = library.annotation(args.id).quote
-    finally:
-        library.close()
-    print(f'annotation {args.id} attached to "{_one_line(quote)[:80]}"')
+    print(f'annotation {args.id} attached to "{one_line(quote)[:80]}"')
     return EXIT_OK
 
 
 def cmd_export_annotations(args: argparse.Namespace) -> int:
     from ctviewer.domain.annotations import AnnotationFilter
 
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         text = library.export_annotations(args.format, AnnotationFilter(document_id=args.doc, tag=args.tag))
-    finally:
-        library.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", newline="")
     else:
@@ -661,13 +564,10 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
     except OSError as exc:
         raise KnownError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         report = library.import_annotations(data)
-    finally:
-        library.close()
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
         print(
             f"imported {len(report.imported)}, duplicates {report.duplicates}, on documents not in this archive "
@@ -682,13 +582,10 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     from ctviewer.cli.progress import TerminalProgress
 
-    library = _open(args)
-    try:
+    with open_library(args) as library:
         report = library.reextract(args.ids or None)
         if report.changed and not args.defer_extraction:
             library.extract(progress=TerminalProgress("extracting entities"))
-    finally:
-        library.close()
     print(
         f"{len(report.changed)} documents changed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
         f"annotations: {report.count('kept')} kept, {report.count('moved')} moved, {report.count('fuzzy')} "
@@ -697,21 +594,6 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     for doc_id, reason in report.failed:
         print(f"  #{doc_id}: {reason}", file=sys.stderr)
     return EXIT_FAILED if report.failed else EXIT_OK
-
-
-# -- helpers ------------------------------------------------------------------------------
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _terminal_snippet(snippet: str, bold: bool) -> str:
-    import html
-
-    on, off = ("\033[1m", "\033[0m") if bold else ("[", "]")
-    marked = snippet.replace("<mark>", "\x01").replace("</mark>", "\x02")
-    plain = html.unescape(re.sub(r"<[^>]*>", "", marked))
-    plain = "".join(ch for ch in plain if ch in "\x01\x02" or ch.isprintable() or ch == " ")
-    return _one_line(plain.replace("\x01", on).replace("\x02", off))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -880,7 +762,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ctviewer.cli import backups as cli_backups
 
-    cli_backups.register(add, _archive_dir)
+    cli_backups.register(add)
 
     for name in ("docs", "show", "search", "entities", "entity", "suggestions", "annotations"):
         sub.choices[name].add_argument("--read-only", action="store_true", help=argparse.SUPPRESS)
@@ -892,9 +774,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         # No command: the desktop app (Qt is imported only now, so commands stay quick).
-        from ctviewer.ui.app import run
+        from ctviewer.cli.desktop import run_app
 
-        return run(Path(args.archive) if args.archive else None)
+        return run_app(Path(args.archive) if args.archive else None)
     try:
         return int(args.func(args))
     except KnownError as exc:
