@@ -1,8 +1,8 @@
 """Command-line commands for backups and recovery: ``backup``, ``backups``, ``restore``, ``salvage``,
 ``confirm-restore``.
 
-Kept apart from :mod:`ctviewer.cli` (which registers them) because restore and salvage work on
-a *closed* archive: they must not open it first, since its database may be damaged.
+``backups``, ``restore`` and ``salvage`` work on a *closed* archive (the functions at the bottom of
+``ctviewer.library``): they must not open it first, since its database may be damaged.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def register(add: AddCommand) -> None:
-    """Add the commands to the parser (``add`` is cli.build_parser's helper)."""
+    """Add the backup and recovery commands to the parser (``add`` is ``build_parser``'s helper)."""
     p = add("backup", cmd_backup, "back up the archive's database now (into its backups/ folder)")
     p.add_argument("--json", action="store_true")
     p = add("backups", cmd_backups, "list the archive's backups, newest first")
