@@ -1,42 +1,32 @@
 """Command-line commands for backups and recovery: ``backup``, ``backups``, ``restore``, ``salvage``,
 ``confirm-restore``.
 
-Kept apart from :mod:`ctviewer.cli` (which registers them) because restore and salvage work on
-a *closed* archive: they must not open it first, since its database may be damaged.
+``backups``, ``restore`` and ``salvage`` work on a *closed* archive (the functions at the bottom of
+``ctviewer.library``): they must not open it first, since its database may be damaged.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from ctviewer.cli import EXIT_FAILED, EXIT_OK, _print_json
-from ctviewer.domain.backups import BackupInfo, SalvageReport
+from ctviewer.cli.output import EXIT_FAILED, EXIT_OK, archive_dir, open_library, print_json
 
 if TYPE_CHECKING:
-    from ctviewer.library import Library
-
-T = TypeVar("T")
-AddCommand = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
-ArchiveDir = Callable[[argparse.Namespace], Path]
+    from ctviewer.cli.output import AddCommand
+    from ctviewer.domain.backups import BackupInfo, SalvageReport
 
 
-def register(add: AddCommand, archive_dir: ArchiveDir) -> None:
-    """Add the commands to the parser (``add`` is cli.build_parser's helper)."""
-
-    def bind(func: Callable[[argparse.Namespace, Path], int]) -> Callable[[argparse.Namespace], int]:
-        return lambda args: func(args, archive_dir(args))
-
-    p = add("backup", bind(cmd_backup), "back up the archive's database now (into its backups/ folder)")
+def register(add: AddCommand) -> None:
+    """Add the backup and recovery commands to the parser (``add`` is ``build_parser``'s helper)."""
+    p = add("backup", cmd_backup, "back up the archive's database now (into its backups/ folder)")
     p.add_argument("--json", action="store_true")
-    p = add("backups", bind(cmd_backups), "list the archive's backups, newest first")
+    p = add("backups", cmd_backups, "list the archive's backups, newest first")
     p.add_argument("--json", action="store_true")
     p = add(
         "restore",
-        bind(cmd_restore),
+        cmd_restore,
         "put a backup back in place of the database (the current one is backed up or kept first)",
     )
     p.add_argument(
@@ -48,13 +38,11 @@ def register(add: AddCommand, archive_dir: ArchiveDir) -> None:
     p.add_argument("--json", action="store_true")
     p = add(
         "salvage",
-        bind(cmd_salvage),
+        cmd_salvage,
         "rescue every readable row of a damaged database into a new one (the damaged file is kept)",
     )
     p.add_argument("--json", action="store_true")
-    p = add(
-        "confirm-restore", bind(cmd_confirm_restore), "accept a restored or salvaged archive: automatic backups resume"
-    )
+    p = add("confirm-restore", cmd_confirm_restore, "accept a restored or salvaged archive: automatic backups resume")
     p.add_argument("--json", action="store_true")
 
 
@@ -70,22 +58,12 @@ def _describe(info: BackupInfo) -> str:
     return f"{info.path.name}  ({_local(info.taken_at)}, {info.reason}, {_size(info.size)})"
 
 
-def _with_library(root: Path, action: Callable[[Library], T]) -> T:
-    """Open the archive without repairing its index (these commands do not search), run
-    ``action`` on it, and close it."""
-    from ctviewer.library import Library
-
-    library = Library.open(root, repair_index=False, create=False)
-    try:
-        return action(library)
-    finally:
-        library.close()
-
-
-def cmd_backup(args: argparse.Namespace, root: Path) -> int:
-    info = _with_library(root, lambda library: library.backup())
+def cmd_backup(args: argparse.Namespace) -> int:
+    # Backup commands do not search: no index repair on opening (nor in confirm-restore).
+    with open_library(args, repair_index=False) as library:
+        info = library.backup()
     if args.json:
-        _print_json(info.as_json())
+        print_json(info.as_json())
     else:
         print(f"backed up to {info.path}  ({_size(info.size)})")
     return EXIT_OK
@@ -97,12 +75,13 @@ _PAUSED = (
 )
 
 
-def cmd_backups(args: argparse.Namespace, root: Path) -> int:
+def cmd_backups(args: argparse.Namespace) -> int:
     from ctviewer.library import archive_backups, backups_folder, backups_paused
 
+    root = archive_dir(args)  # listed without opening the archive: its database may be damaged
     backups = archive_backups(root)
     if args.json:
-        _print_json([b.as_json() for b in backups])
+        print_json([b.as_json() for b in backups])
     elif not backups:
         print(f"no backups yet in {backups_folder(root)}")
     else:
@@ -113,31 +92,28 @@ def cmd_backups(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
-def _reopen(root: Path, quiet: bool, *, lost_texts: bool = False) -> tuple[int, list[int], list[int]]:
+def _reopen(args: argparse.Namespace, quiet: bool, *, lost_texts: bool = False) -> tuple[int, list[int], list[int]]:
     """Open the restored or salvaged archive (migrating it if older) and rebuild its index;
     ``lost_texts``: first read texts a salvage could not rescue back from the originals.
     Returns (documents, texts restored, documents removed)."""
     from ctviewer.cli.progress import TerminalProgress
-    from ctviewer.library import Library
 
-    library = Library.open(root, repair_index=False, create=False)
-    bar = TerminalProgress("rebuilding the search index")
-    try:
+    with (
+        open_library(args, repair_index=False) as library,
+        TerminalProgress("rebuilding the search index") as bar,
+    ):
         library.repair_index(progress=None if quiet else bar)
         restored, removed = library.restore_lost_texts() if lost_texts else ([], [])
         return library.document_count(), restored, removed
-    finally:
-        bar.finish()
-        library.close()
 
 
-def cmd_restore(args: argparse.Namespace, root: Path) -> int:
+def cmd_restore(args: argparse.Namespace) -> int:
     from ctviewer.library import restore_archive
 
-    report = restore_archive(root, args.backup)
-    documents, _, _ = _reopen(root, args.json)
+    report = restore_archive(archive_dir(args), args.backup)
+    documents, _, _ = _reopen(args, args.json)
     if args.json:
-        _print_json({**report.as_json(), "documents": documents, "automatic_backups_paused": True})
+        print_json({**report.as_json(), "documents": documents, "automatic_backups_paused": True})
         return EXIT_OK
     print(f"restored {_describe(report.restored)}")
     if report.safety_backup:
@@ -149,10 +125,11 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
-def cmd_confirm_restore(args: argparse.Namespace, root: Path) -> int:
-    confirmed = _with_library(root, lambda library: library.confirm_recovery())
+def cmd_confirm_restore(args: argparse.Namespace) -> int:
+    with open_library(args, repair_index=False) as library:
+        confirmed = library.confirm_recovery()
     if args.json:
-        _print_json(
+        print_json(
             {"confirmed": confirmed is not None, "recovery": confirmed.as_json() if confirmed is not None else None}
         )
     elif confirmed is None:
@@ -167,14 +144,14 @@ def cmd_confirm_restore(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
-def cmd_salvage(args: argparse.Namespace, root: Path) -> int:
+def cmd_salvage(args: argparse.Namespace) -> int:
     from ctviewer.library import salvage_archive
 
-    outcome = salvage_archive(root)
-    documents, restored, removed = _reopen(root, args.json, lost_texts=True)
+    outcome = salvage_archive(archive_dir(args))
+    documents, restored, removed = _reopen(args, args.json, lost_texts=True)
     report = outcome.report
     if args.json:
-        _print_json(
+        print_json(
             {
                 **outcome.as_json(),
                 "complete": _complete(report, removed),

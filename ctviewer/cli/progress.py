@@ -9,6 +9,9 @@ from typing import TextIO
 
 
 class TerminalProgress:
+    """A ``progress(done, total, message)`` callback; ``finish()`` (or leaving a ``with`` block)
+    clears its line before other output."""
+
     def __init__(self, label: str, stream: TextIO | None = None, min_interval: float = 0.1) -> None:
         self.label = label
         self.stream = stream or sys.stderr
@@ -39,3 +42,9 @@ class TerminalProgress:
             width = shutil.get_terminal_size((80, 20)).columns
             self.stream.write("\r" + " " * (width - 1) + "\r")
             self.stream.flush()
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.finish()
