@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ctviewer import __version__
+from ctviewer.ui import query_syntax
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+K", "Search: focus the search field"),
@@ -29,22 +30,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Q", "Quit"),
 )
 
-QUERY_SYNTAX: tuple[tuple[str, str], ...] = (
-    ("terrorism financing", "documents with both words (AND is the default); words are stemmed"),
-    ("Syria OR Iraq, sanctions NOT Iran, -Iran", "either word; exclusion"),
-    ('"Joint Plan of Action"', "the exact phrase"),
-    ("extrem*", "words starting with “extrem” (at least two letters before the *)"),
-    ("Mirziyoev~, samarkant~2", "words within 1 (or 2) edits"),
-    ("title:statement", "a word in the title"),
-    ("person:voronkov, org:osce, place:tashkent", "documents naming that person / organisation / place"),
-    ("type:pdf, lang:ru", "file type, language"),
-    ("date:2022, date:[2019 TO 2021], date:>2020", "document dates; ranges include whole years or months"),
-    ("(Russia OR China) AND date:[2015 TO 2020]", "grouping"),
-)
 
-
-def _table(rows: tuple[tuple[str, str], ...], left: str, right: str) -> str:
-    body = "".join(f"<tr><td><code>{a}</code></td><td>{b}</td></tr>" for a, b in rows)
+def _table(body: str, left: str, right: str) -> str:
     return (
         f"<table cellspacing='0' cellpadding='4'><tr><th align='left'>{left}</th>"
         f"<th align='left'>{right}</th></tr>{body}</table>"
@@ -52,15 +39,12 @@ def _table(rows: tuple[tuple[str, str], ...], left: str, right: str) -> str:
 
 
 def shortcuts_html() -> str:
-    return "<h3>Keyboard shortcuts</h3>" + _table(SHORTCUTS, "Keys", "Action")
+    body = "".join(f"<tr><td><code>{keys}</code></td><td>{action}</td></tr>" for keys, action in SHORTCUTS)
+    return "<h3>Keyboard shortcuts</h3>" + _table(body, "Keys", "Action")
 
 
 def query_syntax_html() -> str:
-    return (
-        "<h3>Query syntax</h3>"
-        + _table(QUERY_SYNTAX, "You type", "Finds")
-        + "<p>When nothing matches, the search suggests a spelling that does (“did you mean”).</p>"
-    )
+    return "<h3>Query syntax</h3>" + _table(query_syntax.rows_html(), "You type", "Finds") + query_syntax.note_html()
 
 
 def about_html() -> str:

@@ -23,14 +23,12 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QPixmap,
-    QShortcut,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -44,6 +42,7 @@ from ctviewer.domain.documents import DocumentRecord
 from ctviewer.domain.entities import DocumentMention
 from ctviewer.errors import KnownError, NotFoundError
 from ctviewer.ui.context import UiContext
+from ctviewer.ui.find_bar import FindBar
 from ctviewer.ui.icons import icon
 from ctviewer.ui.reader_annotations import ReaderAnnotationList, annotation_tooltip
 from ctviewer.ui.reader_highlights import (
@@ -67,8 +66,6 @@ EMPTY_TEXT = "Open a document from the list or from search results."
 # Highlights are built for the characters on screen plus this margin either side, so small
 # scrolls need no rebuild.
 WINDOW_MARGIN = 20_000
-MAX_FIND_MATCHES = 10_000
-FIND_DELAY_MS = 150
 
 
 class ReaderPane(QWidget):
@@ -90,7 +87,6 @@ class ReaderPane(QWidget):
         self._offsets = OffsetMap("")
         self._mentions = SpanList()
         self._hits = SpanList()
-        self._finds = SpanList()
         self._query = ""
         self._hit_task: Task | None = None
         self._window: tuple[int, int] | None = None  # character range the highlights cover
@@ -157,30 +153,14 @@ class ReaderPane(QWidget):
         tools.addWidget(self.open_button)
         tools.addWidget(self.cite_button)
 
-        # find bar (Ctrl+F, created by the window, calls show_find)
-        self.find_bar = QWidget(self)
-        self.find_edit = QLineEdit(self.find_bar)
-        self.find_edit.setPlaceholderText("Find in document")
-        self.find_edit.setClearButtonEnabled(True)
-        self.find_label = self._plain_label()
-        find_row = QHBoxLayout(self.find_bar)
-        find_row.setContentsMargins(0, 0, 0, 0)
-        find_row.addWidget(self.find_edit, 1)
-        find_row.addWidget(self._tool_button("◀", "Previous match (Shift+Enter)", self.previous_find))
-        find_row.addWidget(self._tool_button("▶", "Next match (Enter)", self.next_find))
-        find_row.addWidget(self.find_label)
-        find_row.addWidget(self._tool_button("✕", "Close (Esc)", self.hide_find))
-        self.find_bar.hide()
-        self._find_timer = QTimer(self)
-        self._find_timer.setSingleShot(True)
-        self._find_timer.setInterval(FIND_DELAY_MS)
-        self._find_timer.timeout.connect(self._run_find)
-        self.find_edit.textChanged.connect(self._find_timer.start)
-        self.find_edit.returnPressed.connect(self.next_find)
-        for keys, slot in (("Shift+Return", self.previous_find), ("Escape", self.hide_find)):
-            shortcut = QShortcut(QKeySequence(keys), self.find_bar)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        # find bar (Ctrl+F: the window's Find action calls show_find)
+        self.find_bar = FindBar(self)
+        self.find_edit = self.find_bar.edit
+        self.find_label = self.find_bar.label
+        self.find_bar.matches_changed.connect(self._on_find_matches)
+        self.find_bar.next_requested.connect(self.next_find)
+        self.find_bar.previous_requested.connect(self.previous_find)
+        self.find_bar.closed.connect(self._on_find_closed)
 
         # text, or the empty state
         self.text_edit = ReaderTextEdit(self)
@@ -263,7 +243,7 @@ class ReaderPane(QWidget):
         self._offsets = OffsetMap(record.text)
         self._mentions = mention_spans(mentions)
         self._hits = SpanList()
-        self._finds = SpanList()
+        self.find_bar.set_text(record.text)
         self._query = query.strip()
         self._window = None
         self.text_edit.setExtraSelections([])
@@ -278,8 +258,8 @@ class ReaderPane(QWidget):
             self._select_at(position)
         if self._query:
             self._find_hits(record.id, record.text, self._query, jump=position < 0)
-        if self.find_bar.isVisible() and self.find_edit.text():
-            self._run_find()
+        if self.find_bar.active:
+            self.find_bar.run()
         self._schedule_highlights()
 
     # Added by the Annotations pane's work (helper B) for opening and re-attaching annotations;
@@ -347,37 +327,32 @@ class ReaderPane(QWidget):
 
     def show_find(self) -> None:
         """Show the find bar with its text selected (Ctrl+F)."""
-        self.find_bar.show()
-        self.find_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.find_edit.selectAll()
+        self.find_bar.open()
 
     def hide_find(self) -> None:
-        self.find_bar.hide()
-        self._finds = SpanList()
-        self._invalidate_highlights()
-        self.text_edit.setFocus()
+        self.find_bar.dismiss()
 
     def next_hit(self) -> None:
         """F3: the next find match while the find bar is in use, else the next search hit."""
-        if self._finding():
+        if self.find_bar.active:
             self.next_find()
         else:
             self._step(self._hits, forward=True)
             self._update_hit_label()
 
     def previous_hit(self) -> None:
-        if self._finding():
+        if self.find_bar.active:
             self.previous_find()
         else:
             self._step(self._hits, forward=False)
             self._update_hit_label()
 
     def next_find(self) -> None:
-        self._step(self._finds, forward=True)
+        self._step(self.find_bar.matches, forward=True)
         self._update_find_label()
 
     def previous_find(self) -> None:
-        self._step(self._finds, forward=False)
+        self._step(self.find_bar.matches, forward=False)
         self._update_find_label()
 
     def citation(self) -> str:
@@ -447,29 +422,22 @@ class ReaderPane(QWidget):
         self._hit_task = self._ctx.runner.submit("read", work, description="Finding hits", on_done=done)
 
     def _run_find(self) -> None:
-        self._find_timer.stop()
-        needle = self.find_edit.text()
-        if self._record is None or not needle:
-            self._finds = SpanList()
-        else:
-            pattern = re.compile(re.escape(needle), re.IGNORECASE)
-            spans = []
-            for match in pattern.finditer(self._record.text):
-                spans.append(match.span())
-                if len(spans) >= MAX_FIND_MATCHES:
-                    break
-            self._finds = plain_spans(spans)
-            if spans:
-                # Start from the top of what is on screen, as editors do.
-                first, _ = self.text_edit.visible_range()
-                i = self._finds.next_after(self._offsets.from_qt(first) - 1)
-                if i is not None:
-                    self._select(*self._finds.span(i))
+        self.find_bar.run()
+
+    def _on_find_matches(self) -> None:
+        matches = self.find_bar.matches
+        if len(matches):
+            # Start from the top of what is on screen, as editors do.
+            first, _ = self.text_edit.visible_range()
+            i = matches.next_after(self._offsets.from_qt(first) - 1)
+            if i is not None:
+                self._select(*matches.span(i))
         self._update_find_label()
         self._invalidate_highlights()
 
-    def _finding(self) -> bool:
-        return self.find_bar.isVisible() and bool(self.find_edit.text())
+    def _on_find_closed(self) -> None:
+        self._invalidate_highlights()
+        self.text_edit.setFocus()
 
     def _step(self, spans: SpanList, *, forward: bool) -> None:
         cursor = self.text_edit.textCursor()
@@ -502,15 +470,7 @@ class ReaderPane(QWidget):
             self.hit_label.setText(f"hit {current + 1:,} of {total:,}")
 
     def _update_find_label(self) -> None:
-        total = len(self._finds)
-        if not self.find_edit.text():
-            self.find_label.setText("")
-        elif total == 0:
-            self.find_label.setText("not found")
-        else:
-            current = self._current_index(self._finds)
-            more = "+" if total >= MAX_FIND_MATCHES else ""
-            self.find_label.setText(f"{(current or 0) + 1:,} of {total:,}{more}")
+        self.find_bar.show_position(self._current_index(self.find_bar.matches))
 
     # -- selection and highlights ----------------------------------------------------------------
     def _select(self, start: int, end: int) -> None:
@@ -555,7 +515,7 @@ class ReaderPane(QWidget):
             window,
             self._mentions,
             kinds,
-            [self._hits, self._finds],
+            [self._hits, self.find_bar.matches],
             annotations=self._annotations,
         )
         self.text_edit.setExtraSelections(selections)
@@ -701,6 +661,7 @@ class ReaderPane(QWidget):
         self.stack.setCurrentWidget(self.empty_label)
         self.text_edit.setExtraSelections([])
         self.text_edit.clear()
+        self.find_bar.set_text("")
         self._annotations = SpanList()
         self.annotation_list.set_records([], [])
         self.text_edit.set_margin_marks([])

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ctviewer.domain.search import SearchResult
 from ctviewer.errors import IndexDamaged, KnownError
+from ctviewer.ui import query_syntax
 from ctviewer.ui.facets_view import FacetsPane
 from ctviewer.ui.search_model import SearchResultListModel
 from ctviewer.ui.snippet_delegate import SnippetDelegate
@@ -48,25 +49,6 @@ if TYPE_CHECKING:
 
 DEBOUNCE_MS = 200
 
-# The README's "Query syntax" table (static text, so it may be rich text).
-SYNTAX: tuple[tuple[str, str], ...] = (
-    ("terrorism financing", "documents with both words (AND is the default); words are stemmed"),
-    ("Syria OR Iraq, sanctions NOT Iran, -Iran", "either word; exclusion"),
-    ('"Joint Plan of Action"', "the exact phrase"),
-    ("extrem*", "words starting with \u201cextrem\u201d (at least two letters before the *)"),
-    ("Mirziyoev~, samarkant~2", "words within 1 (or 2, the maximum) edits"),
-    ("title:statement", "a word in the title"),
-    (
-        "person:voronkov, org:osce, place:tashkent, tag:priority",
-        "documents naming that person / organisation / place, or tagged",
-    ),
-    ("type:pdf, lang:ru", "file type, language"),
-    (
-        "date:2022, date:2022-03, date:[2019 TO 2021], date:>2020",
-        "document dates; ranges include whole years or months",
-    ),
-    ("(Russia OR China) AND date:[2015 TO 2020]", "grouping"),
-)
 EXAMPLES: tuple[str, ...] = (
     "person:voronkov",
     '"Joint Plan of Action"',
@@ -76,11 +58,8 @@ EXAMPLES: tuple[str, ...] = (
 
 
 def syntax_help_html() -> str:
-    rows = "".join(f"<tr><td><code>{html.escape(q)}</code></td><td>{html.escape(a)}</td></tr>" for q, a in SYNTAX)
-    return (
-        "<b>Query syntax</b><table cellspacing='4'>" + rows + "</table>"
-        "<p>When nothing matches, a spelling that does is suggested.</p>"
-    )
+    """The "?" popup: the query syntax table (ui/query_syntax.py), compact."""
+    return f"<b>Query syntax</b><table cellspacing='4'>{query_syntax.rows_html()}</table>{query_syntax.note_html()}"
 
 
 @dataclass(frozen=True)
