@@ -80,7 +80,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             library.optimize_index()
         if not args.defer_extraction and not report.cancelled and library.pending_extraction():
             # Finish what this import (or an interrupted earlier one) left waiting for extraction.
-            extracted = library.extract(progress=TerminalProgress("extracting entities"))
+            with TerminalProgress("extracting entities") as extracting:  # cleared before the summary
+                extracted = library.extract(progress=extracting)
     if args.json:
         print_json(report.to_json())
     else:
@@ -198,7 +199,8 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         report = library.reextract(args.ids or None)
         if report.changed and not args.defer_extraction:
-            library.extract(progress=TerminalProgress("extracting entities"))
+            with TerminalProgress("extracting entities") as extracting:
+                library.extract(progress=extracting)
     print(
         f"{len(report.changed)} documents changed, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
         f"annotations: {report.count('kept')} kept, {report.count('moved')} moved, {report.count('fuzzy')} "
