@@ -68,16 +68,18 @@ class ArchiveSession(QObject):
 
         runner = TaskRunner(opener, lambda exc, details: report_exception(exc, details, self.window))
         ctx = UiContext(library=library, runner=runner, events=ArchiveEvents())
-        old_window, old_close = self.window, self._close_context
+        old_window = self.window
         if old_window is not None:
-            old_window.imports.cancel()
             old_window.save_state()  # the new window restores the same geometry and layout
+        # Before the new window exists: nothing of the old archive (a timer, lane work, a late
+        # callback) can run once the new one is in place.
+        self.close()
         window = MainWindow(ctx, self.settings)
         window.archive_chosen.connect(lambda folder, new: self.open(Path(folder), create=bool(new)))
         window.safety.recovery_requested.connect(lambda kind, name: self.recover(root, kind, name or None))
 
         def close_context() -> None:
-            runner.shutdown()
+            window.shut_down()  # its timers, its import and the runner's lanes
             library.close()
 
         self.window, self._close_context = window, close_context
@@ -87,18 +89,13 @@ class ArchiveSession(QObject):
             # Hidden, not closed: closing the only visible window would quit the application.
             old_window.hide()
             old_window.deleteLater()
-        old_close()
         window.safety.start()
         return True
 
     # -- recovery ---------------------------------------------------------------------------------
     def recover(self, root: Path, kind: str, backup: str | None) -> bool:
         """Close the archive, restore ``backup`` (None: the latest good one) or salvage it, open it again."""
-        if self.window is not None:
-            self.window.imports.cancel()
-            self.window.safety.stop()
-        self._close_context()
-        self._close_context = lambda: None
+        self.close()
         self._run_recovery(root, kind, backup)
         return self.open(root, create=False)
 
@@ -167,6 +164,7 @@ class ArchiveSession(QObject):
         return True
 
     def close(self) -> None:
+        """Close the open archive: its window stops everything it started, then its Library closes."""
         self._close_context()
         self._close_context = lambda: None
 

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from ctviewer.ui.status_bar import ArchiveStatusBar
     from ctviewer.ui.tasks import TaskContext
 
+# The first automatic backup comes soon after opening; then one every AUTO_INTERVAL (if due).
+FIRST_BACKUP_AFTER_MS = 60_000
+
 
 def describe_backup(info: BackupInfo) -> str:
     when = info.taken_at.astimezone().strftime("%d %b %Y, %H:%M")
@@ -131,9 +134,11 @@ class ArchiveSafety(QObject):
         self.damaged = False
         self.pending: PendingRecovery | None = None  # a restore or salvage waiting for the analyst
         self._checking = False
-        self._auto = QTimer(self)
-        self._auto.setInterval(int(AUTO_INTERVAL.total_seconds() * 1000))
+        # Both timers are the window's children: closing it or switching archives stops them.
+        self._auto = QTimer(self, interval=int(AUTO_INTERVAL.total_seconds() * 1000))
         self._auto.timeout.connect(self.auto_backup)
+        self._first = QTimer(self, singleShot=True, interval=FIRST_BACKUP_AFTER_MS)
+        self._first.timeout.connect(self.auto_backup)
         banner.button.clicked.connect(self._banner_action)
         banner.second_button.clicked.connect(self.undo_recovery)
 
@@ -192,7 +197,7 @@ class ArchiveSafety(QObject):
             self._ctx.events.documents_changed.emit([])
         if not self._auto.isActive():  # the first check after opening (not a repair a search asked for)
             self._auto.start()
-            QTimer.singleShot(60_000, self.auto_backup)  # the first one soon after opening
+            self._first.start()
         self.checks_finished.emit()
 
     def _check_failed(self, exc: BaseException, details: str) -> None:
@@ -332,6 +337,3 @@ class ArchiveSafety(QObject):
             self.choose_restore()
         elif box.clickedButton() is salvage:
             self.recovery_requested.emit("salvage", "")
-
-    def stop(self) -> None:
-        self._auto.stop()

@@ -8,6 +8,9 @@ archive-wide change signals.
   open touches it, and closes it again): the read lane's Library is the one that searches.
 - ``events`` tells panes what changed, so each refreshes only what it shows (every core write
   returns what it changed: an ImportOutcome, an EntityChange...).
+
+Nothing of a window may outlive it: :func:`stop_archive_work` ends its lane work and its timers
+when it closes or its archive is switched (the app's only caller is ``MainWindow.shut_down``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
     from ctviewer.library import Library
@@ -36,3 +39,15 @@ class UiContext:
     library: Library
     runner: TaskRunner
     events: ArchiveEvents
+
+
+def stop_archive_work(ctx: UiContext, root: QObject) -> None:
+    """End everything ``root`` (a window with its panes, models and controllers) started over
+    ``ctx``, so that none of it runs afterwards. The runner goes first: it cancels the queued
+    tasks, waits for the running one and delivers no callback after that, so nothing can arm a
+    timer again (only callbacks and the user's input arm them); then every QTimer in ``root``'s
+    object tree stops (debounce, highlight, auto-backup, Qt's own status-message timer...).
+    Idempotent."""
+    ctx.runner.shutdown()
+    for timer in root.findChildren(QTimer):
+        timer.stop()

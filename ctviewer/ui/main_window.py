@@ -36,7 +36,7 @@ from ctviewer.ui.annotation_exchange import (
 )
 from ctviewer.ui.annotations_pane import AnnotationsPane
 from ctviewer.ui.archive_safety import ArchiveSafety, NoticeBanner
-from ctviewer.ui.context import UiContext
+from ctviewer.ui.context import UiContext, stop_archive_work
 from ctviewer.ui.documents_pane import DocumentsPane
 from ctviewer.ui.entities_pane import EntitiesPane
 from ctviewer.ui.help_dialog import HelpDialog, about_html, query_syntax_html, shortcuts_html
@@ -477,9 +477,13 @@ class MainWindow(QMainWindow):
         self.restore_action.setEnabled(not self.ctx.library.read_only)
         self.welcome.setEnabled(writable)
 
+    def shut_down(self) -> None:
+        """Nothing of this window runs once it closed or its archive was switched: its lane work
+        ends (an import stops after the file being stored; what was imported stays) and every
+        timer in it stops. Idempotent."""
+        stop_archive_work(self.ctx, self)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.imports.is_running:
-            self.imports.cancel()  # what was imported stays; the app's shutdown waits for the lane
-        self.safety.stop()
         self.save_state()
+        self.shut_down()
         super().closeEvent(event)

@@ -203,6 +203,10 @@ class TaskRunner(QObject):
         """Tasks queued or running that were not cancelled, oldest first."""
         return [t for t in self._tasks.values() if not t.is_cancelled]
 
+    @property
+    def is_shut_down(self) -> bool:
+        return self._closed
+
     def running(self) -> list[Task]:
         return [self._tasks[i] for i in sorted(self._running) if i in self._tasks]
 
@@ -242,7 +246,8 @@ class TaskRunner(QObject):
     def _finish(self, task_id: int) -> Task | None:
         self._running.discard(task_id)
         task = self._tasks.pop(task_id, None)
-        self.busy_changed.emit()
+        if task is not None:  # not for a result arriving after shutdown: nobody is listening then
+            self.busy_changed.emit()
         return task
 
     @Slot(int)
@@ -270,7 +275,7 @@ class TaskRunner(QObject):
             return
         if task.on_done is not None:
             task.on_done(result)
-        if task.on_finished is not None:
+        if task.on_finished is not None and not self._closed:  # on_done may have closed the archive
             task.on_finished()
 
     @Slot(int, object, str)
@@ -282,7 +287,7 @@ class TaskRunner(QObject):
             task.on_error(exc, details)
         else:
             self._error_handler(exc, details)
-        if task.on_finished is not None:
+        if task.on_finished is not None and not self._closed:
             task.on_finished()
 
     @Slot(int)

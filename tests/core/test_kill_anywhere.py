@@ -32,6 +32,8 @@ from ctviewer.library import Library
 
 from ..conftest import CORPUS, run_cli
 
+pytestmark = pytest.mark.slow  # processes killed with SIGKILL at many points
+
 WHITE_HOUSE = CORPUS / "other" / "whitehouse-briefing-room-md"
 KILL_POINTS = int(os.environ.get("CTVIEWER_KILL_POINTS", "0"))
 

@@ -24,6 +24,8 @@ from ctviewer.library import Library
 
 from ..conftest import CORPUS
 
+pytestmark = pytest.mark.slow  # an import killed with SIGKILL, then resumed
+
 WHITE_HOUSE = CORPUS / "other" / "whitehouse-briefing-room-md"
 LINE = re.compile(r"^imported\s+#(\d+)\s+(.+)$")
 

@@ -25,6 +25,7 @@ def test_second_holder_is_refused_with_clear_message(tmp_path: Path) -> None:
     second.release()
 
 
+@pytest.mark.slow
 def test_lock_of_a_killed_process_is_not_stale(tmp_path: Path) -> None:
     lock_path = tmp_path / "l"
     code = (

@@ -13,10 +13,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ctviewer.library import Library
 from ctviewer.paths import ArchivePaths
 
 from ..conftest import REPO, run_cli
+
+pytestmark = pytest.mark.slow  # three processes on one archive
 
 
 def _holder_pid(root: Path) -> str:

@@ -11,7 +11,7 @@ from ctviewer.paths import resources_dir
 
 from ..conftest import run_cli
 
-pytestmark = pytest.mark.spacy
+pytestmark = [pytest.mark.spacy, pytest.mark.slow]
 
 SEEDS = resources_dir() / "sample" / "seeds"
 ENTITY_KEYS = {"id", "type", "name", "aliases", "documents", "mentions", "roles"}

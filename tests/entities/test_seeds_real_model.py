@@ -10,7 +10,7 @@ import pytest
 from ctviewer.library import Library
 from ctviewer.paths import resources_dir
 
-pytestmark = pytest.mark.spacy
+pytestmark = [pytest.mark.spacy, pytest.mark.slow]
 
 SEEDS = resources_dir() / "sample" / "seeds"
 

@@ -9,7 +9,7 @@ import pytest
 from ctviewer.extract.mentions import surfaces
 from ctviewer.extract.pipeline import Extractor, split_chunks
 
-pytestmark = pytest.mark.spacy
+pytestmark = [pytest.mark.spacy, pytest.mark.slow]
 
 
 def _find(mentions, text):  # type: ignore[no-untyped-def]

@@ -225,6 +225,7 @@ def test_type_conflict_across_documents_resolved_by_majority() -> None:
     assert e is not None and e.type == "person" and len(e.documents) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.spacy
 def test_seed_documents_share_entities(extractor: Extractor, seed_texts: dict[str, str]) -> None:
     """REQUIRED: each of these is ONE entity present in both seed documents."""

@@ -57,6 +57,7 @@ def test_no_role_across_another_person() -> None:
     assert find_role(text, t, t + 8, spans) is None
 
 
+@pytest.mark.slow
 @pytest.mark.spacy
 def test_roles_on_seed(extractor: Extractor, seed_texts: dict[str, str]) -> None:
     ms = extractor.extract(seed_texts["000_d05a966dbe788ff8"])

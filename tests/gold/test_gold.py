@@ -16,6 +16,7 @@ def test_gold_set_size() -> None:
     assert sum(len(v.get("person") or []) for v in gold.values()) >= 15
 
 
+@pytest.mark.slow
 @pytest.mark.spacy
 def test_gold_scores() -> None:
     results = score()

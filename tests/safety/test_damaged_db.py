@@ -202,6 +202,7 @@ def _killed_writer(root: Path, note: str) -> None:
     assert done.returncode == -signal.SIGKILL, done.stderr
 
 
+@pytest.mark.slow
 def test_deleted_wal_after_a_kill_is_detected_and_the_index_never_serves_lost_writes(tmp_path: Path) -> None:
     root = tmp_path / "archive"
     open_fake(root).close()

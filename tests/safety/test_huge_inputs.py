@@ -23,6 +23,8 @@ from ..conftest import REPO
 from ..entities.conftest import FakeExtractor
 from .huge_line_child import TEXT_LIMIT
 
+pytestmark = pytest.mark.slow  # files of 120 MB to 2 GB, pathological text
+
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -65,7 +67,6 @@ def test_a_single_enormous_line_is_capped_and_marked_truncated(tmp_path: Path) -
         library.close()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "worker"])
 def test_a_120_mb_line_is_streamed_with_memory_bounded_by_the_text_limit(tmp_path: Path, workers: int) -> None:
     line = tmp_path / "line.txt"

@@ -10,8 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ctviewer.archive.folder import Archive
 from ctviewer.db.migrations import MIGRATIONS, schema_version
+
+pytestmark = pytest.mark.slow  # a migration killed with SIGKILL
 
 # Runs the real migration, with a statement that takes seconds added to the last step, so the
 # kill lands inside the step's transaction.

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from ctviewer.db.backup import verify_database
@@ -99,6 +100,7 @@ def _import(library: Library, paths: list[Path]) -> int:
     return largest
 
 
+@pytest.mark.slow
 def test_a_long_reader_pins_the_wal_and_the_checkpoint_truncates_it_afterwards(tmp_path: Path) -> None:
     library = _open(tmp_path / "archive")
     db = library.archive.db

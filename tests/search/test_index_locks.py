@@ -82,6 +82,7 @@ def test_a_live_owner_is_never_overridden(library: Library) -> None:
     assert 999 not in library.index.index.ids() and library.check().ok  # ... and purged
 
 
+@pytest.mark.slow
 def test_a_lock_left_by_a_killed_process_is_no_obstacle(library: Library) -> None:
     owner = _owner(library, "die")
     assert owner.wait(10) == -9

@@ -169,6 +169,7 @@ def test_fuzzy_distance_is_capped(index: SearchIndex) -> None:
     assert all(getattr(leaf, "maxdist", 2) <= 2 for leaf in parsed.leaves())
 
 
+@pytest.mark.slow
 def test_a_thousand_hostile_queries_never_raise_anything_but_syntax_errors(index: SearchIndex) -> None:
     rng = random.Random(7)
     pieces = [
@@ -266,6 +267,7 @@ def test_index_of_another_schema_version_is_damaged(tmp_path: Path) -> None:
         SearchIndex.open(path)
 
 
+@pytest.mark.slow
 def test_pathological_text_is_indexed_and_highlighted_quickly(tmp_path: Path) -> None:
     huge_word = "x" * 1_000_000
     many_tokens = " ".join(f"tok{i}" for i in range(100_000))

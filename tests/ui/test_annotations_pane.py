@@ -19,6 +19,7 @@ from ctviewer.ui.annotations_pane import EMPTY_TEXT, NO_MATCH_TEXT, NO_ORPHANS_T
 from ctviewer.ui.context import UiContext
 from tests.entities.conftest import doc_id, entity_named, open_fake
 from tests.ui.conftest import make_context
+from tests.ui.lifetime import add_pane
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 M = AnnotationTableModel
@@ -62,7 +63,7 @@ def notes_ctx(qtbot, tmp_path: Path) -> Iterator[tuple[UiContext, dict[str, int]
 
 def make_pane(ctx: UiContext, qtbot) -> AnnotationsPane:  # type: ignore[no-untyped-def]
     pane = AnnotationsPane(ctx)
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ctx)
     pane.resize(1100, 500)
     qtbot.waitUntil(lambda: not pane.model.loading, timeout=WAIT_MS)
     return pane

@@ -22,6 +22,7 @@ from ctviewer.ui.context import UiContext
 from ctviewer.ui.main_window import TAB_ANNOTATIONS, MainWindow
 from tests.entities.conftest import doc_id, open_fake
 from tests.ui.conftest import make_context
+from tests.ui.lifetime import add_pane
 from tests.ui.test_annotations_pane import annotate_three
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -108,7 +109,7 @@ def test_reader_selection_range_counts_characters_not_utf16_units(ui_ctx: UiCont
     text = "Flags \U0001f1fa\U0001f1f3 and \U0001f600 before the passage that matters."
     doc = add_document(ui_ctx.library.root, text, title="Emoji", name="e.txt")
     reader = ReaderPane(ui_ctx)
-    qtbot.addWidget(reader)
+    add_pane(qtbot, reader, ui_ctx)
     start = text.index("the passage")
     reader.show_range(doc, start, start + len("the passage"))
     assert reader.text_edit.textCursor().selectedText() == "the passage"

@@ -19,6 +19,7 @@ from ctviewer.ui.entities_pane import EntitiesPane
 from ctviewer.ui.suggestions_dialog import SuggestionsDialog
 from tests.entities.conftest import entity_named, open_fake
 from tests.ui.conftest import make_context
+from tests.ui.lifetime import add_pane
 
 
 def _names(pane: EntitiesPane) -> list[str]:
@@ -28,7 +29,7 @@ def _names(pane: EntitiesPane) -> list[str]:
 
 def _pane(ui_ctx: UiContext, qtbot, entity_type: str = "person") -> EntitiesPane:  # type: ignore[no-untyped-def]
     pane = EntitiesPane(ui_ctx, entity_type)
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     return pane
 
 

@@ -18,6 +18,7 @@ from ctviewer.ui.documents_pane import EMPTY_ARCHIVE_TEXT, NO_MATCH_TEXT, Docume
 from tests.entities.conftest import open_fake
 from tests.ui.conftest import make_context
 from tests.ui.documents_factory import add_documents
+from tests.ui.lifetime import add_pane
 
 # The offscreen platform says so whenever a top-level widget is shown; it is not our warning.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -34,7 +35,7 @@ def loaded_model(ctx: UiContext, qtbot) -> DocumentTableModel:  # type: ignore[n
 
 def make_pane(ctx: UiContext, qtbot) -> DocumentsPane:  # type: ignore[no-untyped-def]
     pane = DocumentsPane(ctx)
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ctx)
     qtbot.waitUntil(lambda: not pane.model.loading, timeout=WAIT_MS)
     return pane
 

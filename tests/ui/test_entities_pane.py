@@ -9,6 +9,7 @@ from ctviewer.ui.context import UiContext
 from ctviewer.ui.entities_model import EntityTableModel
 from ctviewer.ui.entities_pane import EntitiesPane
 from tests.entities.conftest import entity_named
+from tests.ui.lifetime import add_pane
 
 HOSTILE = "<b>x</b><img src=x>"
 
@@ -73,7 +74,7 @@ def test_rows_are_fetched_a_page_at_a_time(ui_ctx: UiContext, monkeypatch) -> No
 
 def test_pane_shows_entity_and_its_card(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     pane = EntitiesPane(ui_ctx, "person")
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     voronkov = entity_named(ui_ctx.library, "Vladimir Voronkov")
     pane.show_entity(voronkov)
     assert pane.selected_ids() == [voronkov] and pane.current_id() == voronkov
@@ -83,7 +84,7 @@ def test_pane_shows_entity_and_its_card(ui_ctx: UiContext, qtbot) -> None:  # ty
 
 def test_filter_field_filters_and_show_entity_clears_a_hiding_filter(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     pane = EntitiesPane(ui_ctx, "person")
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     qtbot.keyClicks(pane.filter, "zhang")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=3_000)
     assert _names(pane.model) == ["Zhang Ming"]
@@ -96,7 +97,7 @@ def test_filter_field_filters_and_show_entity_clears_a_hiding_filter(ui_ctx: UiC
 
 def test_keyboard_moves_through_the_list_and_the_card_follows(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     pane = EntitiesPane(ui_ctx, "person")
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     pane.show_entity(entity_named(ui_ctx.library, "Natalia Gherman"))
     qtbot.keyClick(pane.table, Qt.Key.Key_Down)
     assert pane.card.name_label.text() == "Vladimir Voronkov"
@@ -104,7 +105,7 @@ def test_keyboard_moves_through_the_list_and_the_card_follows(ui_ctx: UiContext,
 
 def test_related_entity_click_is_forwarded_by_the_pane(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     pane = EntitiesPane(ui_ctx, "person")
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     pane.show_entity(entity_named(ui_ctx.library, "Zhang Ming"))
     sco = entity_named(ui_ctx.library, "Shanghai Cooperation Organisation")
     related = pane.card.related
@@ -122,7 +123,7 @@ def test_hostile_name_is_shown_literally_in_table_and_tooltip(ui_ctx: UiContext,
     gherman = entity_named(ui_ctx.library, "Natalia Gherman")
     ui_ctx.library.rename(gherman, HOSTILE)
     pane = EntitiesPane(ui_ctx, "person")
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     row = pane.model.row_of(gherman)
     index = pane.model.index(row, EntityTableModel.NAME)
     assert index.data() == HOSTILE
@@ -138,7 +139,7 @@ def test_hostile_name_is_shown_literally_in_table_and_tooltip(ui_ctx: UiContext,
 
 def test_pane_reloads_after_extraction(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     pane = EntitiesPane(ui_ctx, "person")
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     zhang = entity_named(ui_ctx.library, "Zhang Ming")
     pane.show_entity(zhang)
     assert "Zhang Ming" in _names(pane.model)  # rows fetched (and cached)

@@ -119,16 +119,24 @@ def test_state_is_saved_and_restored(
     first.close()
     assert settings.value("archives/last") == str(ui_ctx.library.root)
 
-    reread = QSettings(settings.fileName(), QSettings.Format.IniFormat)  # as the next start reads it
-    second = window_class(ui_ctx, reread)
-    qtbot.addWidget(second)
-    second.show()
-    qtbot.waitExposed(second)
-    assert second.tabs.currentIndex() == 3
-    assert (second.width(), second.height()) == (700, 500)
-    assert second.splitter.sizes() == sizes
-    assert second.recent_archives() == [str(ui_ctx.library.root)]
-    second.close()
+    assert ui_ctx.runner.is_shut_down  # the window took its lanes with it
+
+    # As the next start does: settings read again, the archive opened again.
+    reread = QSettings(settings.fileName(), QSettings.Format.IniFormat)
+    ctx = make_context(ui_ctx.library.root)
+    try:
+        second = window_class(ctx, reread)
+        qtbot.addWidget(second)
+        second.show()
+        qtbot.waitExposed(second)
+        assert second.tabs.currentIndex() == 3
+        assert (second.width(), second.height()) == (700, 500)
+        assert second.splitter.sizes() == sizes
+        assert second.recent_archives() == [str(ui_ctx.library.root)]
+        second.close()
+    finally:
+        ctx.runner.shutdown()
+        ctx.library.close()
 
 
 def test_empty_archive_shows_the_welcome_panel_until_documents_arrive(

@@ -16,6 +16,7 @@ from ctviewer.ui.reader_pane import EMPTY_TEXT, ReaderPane
 from tests.entities.conftest import doc_id, entity_named
 from tests.ui.conftest import make_context
 from tests.ui.documents_factory import add_document
+from tests.ui.lifetime import add_pane
 
 # The offscreen platform's own complaints when windows (and tooltips) are shown.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -30,7 +31,7 @@ HOSTILE = (
 
 def make_reader(ctx: UiContext, qtbot) -> ReaderPane:  # type: ignore[no-untyped-def]
     reader = ReaderPane(ctx)
-    qtbot.addWidget(reader)
+    add_pane(qtbot, reader, ctx)
     reader.resize(900, 600)
     reader.show()
     qtbot.waitExposed(reader)

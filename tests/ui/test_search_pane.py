@@ -19,6 +19,7 @@ from ctviewer.ui.search_pane import SearchPane
 from ctviewer.ui.snippet_delegate import result_html, snippet_html
 from tests.entities.conftest import DOCS, doc_id, open_fake
 from tests.ui.conftest import make_context
+from tests.ui.lifetime import add_pane
 
 WAIT_MS = 10_000
 # The offscreen platform warns whenever a shown window's size hints change; not our warning.
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 @pytest.fixture
 def pane(ui_ctx: UiContext, qtbot) -> SearchPane:  # type: ignore[no-untyped-def]
     widget = SearchPane(ui_ctx)
-    qtbot.addWidget(widget)
+    add_pane(qtbot, widget, ui_ctx)
     widget.resize(1000, 700)
     widget.show()
     return widget
@@ -332,7 +333,7 @@ def test_hostile_document_renders_literally_through_the_pane(qtbot, tmp_path: Pa
     ctx = make_context(root)
     try:
         widget = SearchPane(ctx)
-        qtbot.addWidget(widget)
+        add_pane(qtbot, widget, ctx)
         widget.resize(900, 500)
         widget.show()
         with qtbot.waitSignal(widget.search_finished, timeout=WAIT_MS):

@@ -17,6 +17,7 @@ from ctviewer.ui.search_pane import SearchPane
 from ctviewer.ui.snippet_delegate import meta_text
 from tests.ui.conftest import make_context
 from tests.ui.documents_factory import add_documents
+from tests.ui.lifetime import add_pane
 
 WAIT_MS = 10_000
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -61,7 +62,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[int]]]:
 
 def small_pane(ctx: UiContext, qtbot) -> SearchPane:  # type: ignore[no-untyped-def]
     pane = SearchPane(ctx)
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ctx)
     pane.resize(700, 360)
     pane.show()
     qtbot.waitExposed(pane)

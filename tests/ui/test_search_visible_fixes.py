@@ -20,6 +20,7 @@ from ctviewer.ui.reader_highlights import (
     plain_spans,
 )
 from ctviewer.ui.search_pane import SearchPane
+from tests.ui.lifetime import add_pane
 
 WAIT_MS = 10_000
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -42,7 +43,7 @@ def test_facet_values_show_file_types_in_capitals_with_tooltips(qtbot) -> None: 
 
 def test_the_pane_widens_its_facets_column_unless_the_user_sized_it(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     pane = SearchPane(ui_ctx)
-    qtbot.addWidget(pane)
+    add_pane(qtbot, pane, ui_ctx)
     pane.resize(900, 600)
     pane.show()
     pane.splitter.setSizes([760, 140])  # narrower than the names need
@@ -107,7 +108,7 @@ def test_people_table_gives_roles_the_room_names_leave(ui_ctx: UiContext, qtbot)
     people = EntitiesPane(ui_ctx, "person")
     places = EntitiesPane(ui_ctx, "place")
     for pane in (people, places):
-        qtbot.addWidget(pane)
+        add_pane(qtbot, pane, ui_ctx)
         pane.resize(700, 600)
         pane.show()
     header = people.table.horizontalHeader()
